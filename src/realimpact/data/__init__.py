@@ -1,0 +1,1 @@
+"""realimpact.data"""

@@ -1,0 +1,1 @@
+"""Stage 6: did harm fall, against a credible counterfactual, net of displacement?"""

@@ -1,0 +1,1 @@
+"""The report's knowledge as structured, validated, extendable data."""
