@@ -1,0 +1,364 @@
+"""Import police.uk and partner CSV files into a workspace's observation store.
+
+Method: (1) expand the inputs (files, folders, zips); (2) one byte pass per file gives
+its SHA-256, encoding and header; (3) the kind is read from the header, force and month
+from the police.uk file name (else from the content); (4) files already in the store
+(same hash) are skipped; (5) the rest are parsed once by DuckDB into staged Parquet
+outside the store, with row checks computed in the same scan; (6) every problem is
+collected and, if any is an error (or a warning under ``strict``), nothing is written and
+:class:`~realimpact.exceptions.ImportValidationError` lists them all; (7) otherwise the
+staged partitions are swapped in and the catalogue updated in one transaction.
+
+Assumptions: police.uk files hold one force and one month each (as data.police.uk
+publishes them); a different file for a force-month already stored is a newer release and
+replaces it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from realimpact.data import staging, store
+from realimpact.data.formats import KINDS, FileKind, force_slug, kind_from_header, parse_file_name
+from realimpact.data.sources import SourceFile, discover, scan
+from realimpact.data.validation import (
+    apply_strict,
+    check_header,
+    encoding_problems,
+    locate_row_problems,
+)
+from realimpact.exceptions import ImportValidationError, Problem
+from realimpact.workspace import Workspace
+
+__all__ = ["FileOutcome", "ImportResult", "ProgressFn", "import_paths"]
+
+ProgressFn = Callable[[str, int, int], None]
+_CHECKS = ("month", "coordinates", "value", "place", "duplicate")
+
+
+@dataclass(frozen=True)
+class FileOutcome:
+    """What happened to one input file: ``new``, ``replaced`` (an older release) or ``skipped``."""
+
+    file: str
+    kind: str
+    force: str | None
+    period: str | None
+    rows: int
+    status: str
+    batch_id: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """The outcome of :func:`import_paths`: one line per file and the warnings found."""
+
+    files: tuple[FileOutcome, ...]
+    warnings: tuple[Problem, ...] = field(default_factory=tuple)
+
+    @property
+    def rows(self) -> int:
+        return sum(f.rows for f in self.files if f.status != "skipped")
+
+    def count(self, status: str) -> int:
+        return sum(f.status == status for f in self.files)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "files": [f.__dict__ for f in self.files],
+            "rows": self.rows,
+            "new": self.count("new"),
+            "replaced": self.count("replaced"),
+            "skipped": self.count("skipped"),
+            "warnings": [w.to_dict() for w in self.warnings],
+        }
+
+    def summary(self) -> str:
+        return (
+            f"{len(self.files)} files: {self.count('new')} new, {self.count('replaced')} replaced "
+            f"an older release, {self.count('skipped')} skipped (already stored); "
+            f"{self.rows:,} rows imported; {len(self.warnings)} warnings."
+        )
+
+
+def _noop(stage: str, done: int, total: int) -> None:
+    return None
+
+
+def import_paths(
+    workspace: Workspace,
+    paths: Iterable[str | os.PathLike[str]],
+    *,
+    strict: bool = False,
+    progress: ProgressFn | None = None,
+) -> ImportResult:
+    """Validate and import CSV files into the workspace's store, all or nothing.
+
+    Parameters
+    ----------
+    workspace : Workspace
+        Target workspace (see :func:`realimpact.workspace.open_workspace`).
+    paths : iterable of path-like
+        Files (``.csv`` or ``.csv.gz``), folders (searched recursively) or data.police.uk
+        zip archives.
+    strict : bool
+        Treat warnings (cp1252 encoding, duplicate rows, unknown LSOA codes, missing
+        optional columns) as errors.
+    progress : callable, optional
+        Called as ``progress(stage, done, total)``.
+
+    Returns
+    -------
+    ImportResult
+
+    Raises
+    ------
+    ImportValidationError
+        Listing every problem found (file, row, column, fix). The store is unchanged.
+    """
+    report = progress or _noop
+    tmp = Path(tempfile.mkdtemp(prefix=".import-", dir=workspace.root))
+    try:
+        return _run(workspace, paths, strict, report, tmp)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _run(
+    workspace: Workspace,
+    paths: Iterable[str | os.PathLike[str]],
+    strict: bool,
+    report: ProgressFn,
+    tmp: Path,
+) -> ImportResult:
+    found = discover(paths, tmp)
+    report("Reading files", 0, len(found))
+    sources = scan(found, tmp)
+    report("Reading files", len(found), len(found))
+    problems: list[Problem] = []
+    planned, outcomes = _plan(workspace, sources, problems)
+    staged = _stage_all(workspace, planned, problems, tmp, report)
+    problems = apply_strict(problems, strict)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        n = len({p.file for p in errors})
+        raise ImportValidationError(
+            f"{len(errors)} problems in {n} files; nothing was imported (the store is unchanged).",
+            problems,
+        )
+    report("Saving", 0, 1)
+    batches, replaces, done = _batches(workspace, planned, staged, problems)
+    store.commit(workspace, [s.staged for s in staged.values()], batches, replaces)
+    report("Saving", 1, 1)
+    return ImportResult(tuple(outcomes + done), tuple(problems))
+
+
+def _plan(
+    workspace: Workspace, sources: list[SourceFile], problems: list[Problem]
+) -> tuple[dict[str, list[staging.PlannedFile]], list[FileOutcome]]:
+    known = store.known_batches(workspace)
+    planned: dict[str, list[staging.PlannedFile]] = {}
+    outcomes: list[FileOutcome] = []
+    seen: dict[str, str] = {}
+    claimed: dict[tuple[str, str | None, str | None], str] = {}
+    con = duckdb.connect()
+    for src in sources:
+        kind = kind_from_header(list(src.header), src.name)
+        if kind is None:
+            problems.append(_unknown_kind(src))
+            continue
+        header_problems = check_header(src, kind) + encoding_problems(src)
+        if src.sha256 in known or src.sha256 in seen:
+            note = (
+                "already in the store"
+                if src.sha256 in known
+                else f"same bytes as {seen[src.sha256]}"
+            )
+            outcomes.append(
+                FileOutcome(src.name, kind.name, None, None, 0, "skipped", src.sha256, note)
+            )
+            continue
+        seen[src.sha256] = src.name
+        problems.extend(header_problems)
+        if any(p.severity == "error" for p in header_problems):
+            continue
+        force, period = _force_period(con, src, kind, problems)
+        if kind.name != "partner" and (force is None or period is None):
+            continue
+        key = (kind.name, force, period)
+        if key in claimed:
+            problems.append(_same_partition(src, claimed[key], force, period))
+            continue
+        claimed[key] = src.name
+        planned.setdefault(kind.name, []).append(staging.PlannedFile(src, force, period))
+    con.close()
+    return planned, outcomes
+
+
+def _force_period(
+    con: duckdb.DuckDBPyConnection, src: SourceFile, kind: FileKind, problems: list[Problem]
+) -> tuple[str | None, str | None]:
+    if kind.name == "partner":
+        return None, None
+    parsed = parse_file_name(src.name)
+    if parsed:
+        return parsed[1], parsed[0]
+    months, forces = staging.content_force_month(con, src)
+    if len(months) == 1 and len(forces) <= 1:
+        force = force_slug(next(iter(forces))) if forces else "unknown"
+        return force, next(iter(months))
+    problems.append(
+        Problem(
+            f"The file holds {len(months)} months and {len(forces)} forces; police.uk files "
+            "hold one of each.",
+            "Name the file as police.uk does (YYYY-MM-<force>-street.csv) or split it by month.",
+            file=src.name,
+            column=kind.month_column,
+        )
+    )
+    return None, None
+
+
+def _unknown_kind(src: SourceFile) -> Problem:
+    return Problem(
+        f"Cannot tell what kind of file this is from its header ({', '.join(src.header[:6])}...).",
+        "Import police.uk street, outcomes or stop-and-search files, or a partner file with "
+        "columns month, lsoa_code, measure, value (see docs/data.md).",
+        file=src.name,
+        row=1,
+    )
+
+
+def _same_partition(src: SourceFile, other: str, force: str | None, period: str | None) -> Problem:
+    return Problem(
+        f"Another file in this import ({other}) holds the same force and month ({force} {period}).",
+        "Import only one release of each force-month; the other file was not imported.",
+        file=src.name,
+        severity="warning",
+    )
+
+
+def _stage_all(
+    workspace: Workspace,
+    planned: dict[str, list[staging.PlannedFile]],
+    problems: list[Problem],
+    tmp: Path,
+    report: ProgressFn,
+) -> dict[str, staging.StageReport]:
+    out: dict[str, staging.StageReport] = {}
+    known = _known_lsoa()
+    con = duckdb.connect()
+    for i, (kind_name, files) in enumerate(sorted(planned.items())):
+        report("Parsing and checking", i, len(planned))
+        kind = KINDS[kind_name]
+        try:
+            rep = staging.stage_kind(con, kind, files, tmp / "staged" / kind_name)
+        except (duckdb.InvalidInputException, duckdb.ConversionException) as exc:
+            problems.extend(_locate_parse_failure(files, kind, exc))
+            continue
+        out[kind_name] = rep
+        problems.extend(_row_problems(rep, files, kind, known))
+    report("Parsing and checking", len(planned), len(planned))
+    con.close()
+    return out
+
+
+def _locate_parse_failure(
+    files: list[staging.PlannedFile], kind: FileKind, exc: duckdb.Error
+) -> list[Problem]:
+    found: list[Problem] = []
+    for f in files:
+        found.extend(locate_row_problems(f.src, kind, {"fields"}))
+    if not found:
+        found.append(
+            Problem(
+                f"The CSV reader failed: {str(exc).splitlines()[0]}",
+                "Check the file is a comma-separated CSV with one header row.",
+                file=files[0].src.name if len(files) == 1 else None,
+            )
+        )
+    return found
+
+
+def _row_problems(
+    rep: staging.StageReport,
+    files: list[staging.PlannedFile],
+    kind: FileKind,
+    known: Callable[[str], bool] | None,
+) -> list[Problem]:
+    by_id = {f.src.sha256: f.src for f in files}
+    unknown_lsoa: set[str] = set()
+    if known is not None:
+        unknown_lsoa = {b for b, code in rep.lsoas.itertuples(index=False) if not known(code)}
+    out: list[Problem] = []
+    for row in rep.checks.to_dict(orient="records"):
+        failed = {c for c in _CHECKS if int(row.get(c, 0) or 0) > 0}
+        if row["batch_id"] in unknown_lsoa:
+            failed.add("lsoa")
+        if failed:
+            out.extend(locate_row_problems(by_id[row["batch_id"]], kind, failed, known))
+    return out
+
+
+def _known_lsoa() -> Callable[[str], bool] | None:
+    try:
+        from realimpact.data import geography
+    except ImportError:
+        return None
+    fn = getattr(geography, "known_lsoa", None)
+    return fn if callable(fn) else None
+
+
+def _batches(
+    workspace: Workspace,
+    planned: dict[str, list[staging.PlannedFile]],
+    staged: dict[str, staging.StageReport],
+    problems: list[Problem],
+) -> tuple[list[store.Batch], dict[str, str], list[FileOutcome]]:
+    current = store.current_partitions(workspace)
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    batches: list[store.Batch] = []
+    replaces: dict[str, str] = {}
+    outcomes: list[FileOutcome] = []
+    for kind_name, files in planned.items():
+        rows = dict(
+            zip(staged[kind_name].checks["batch_id"], staged[kind_name].checks["rows"], strict=True)
+        )
+        for f in files:
+            bid = f.src.sha256
+            old = current.get((kind_name, f.force or "", f.period or ""))
+            if old:
+                replaces[old] = bid
+            n_warn = sum(p.file == f.src.name for p in problems)
+            n_rows = int(rows.get(bid, 0))
+            batches.append(
+                store.Batch(
+                    bid,
+                    kind_name,
+                    f.force,
+                    f.period,
+                    f.src.name,
+                    n_rows,
+                    f.src.encoding,
+                    n_warn,
+                    now,
+                    store.IMPORTER_VERSION,
+                    "current",
+                )
+            )
+            status = "replaced" if old else "new"
+            note = f"replaces batch {old[:12]}" if old else ""
+            outcomes.append(
+                FileOutcome(f.src.name, kind_name, f.force, f.period, n_rows, status, bid, note)
+            )
+    return batches, replaces, outcomes
