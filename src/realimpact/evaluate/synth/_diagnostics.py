@@ -1,0 +1,94 @@
+"""Assumption checks for a synthetic-control fit.
+
+Abadie (2021, "Using synthetic controls", JEL 59(2)) lists when the method should not be
+trusted: a poor pre-period fit, a treated unit outside the range of the donors (the
+convex hull, so no weighted average can reproduce it), too few donors for placebo
+inference to mean anything, and a short pre-period. Each check returns a
+:class:`Diagnostic`; failed checks also give a warning text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+from numpy.typing import NDArray
+
+from realimpact.evaluate._result import Diagnostic
+
+__all__ = ["FIT_TOLERANCE", "MIN_DONORS", "MIN_PRE", "run_diagnostics"]
+
+FIT_TOLERANCE = 0.10
+HULL_SHARE = 0.10
+MIN_DONORS = 10
+MIN_PRE = 10
+
+
+def _pre_fit(pre_rmspe: float, level: float) -> Diagnostic:
+    rel = pre_rmspe / level if level > 0 else float("inf")
+    ok = rel <= FIT_TOLERANCE
+    message = f"pre-period RMSPE is {rel:.1%} of the treated unit's mean outcome" + (
+        "" if ok else f" (above {FIT_TOLERANCE:.0%}): the synthetic control does not track it"
+    )
+    return Diagnostic("pre_period_fit", ok, message, rel)
+
+
+def _hull(z_treated: NDArray[np.float64], z_donors: NDArray[np.float64]) -> Diagnostic:
+    above = z_treated > z_donors.max(axis=1)
+    below = z_treated < z_donors.min(axis=1)
+    share = float(np.mean(above | below)) if z_treated.size else 0.0
+    ok = share <= HULL_SHARE
+    message = f"the treated unit is above or below every donor in {share:.0%} of pre-periods" + (
+        "" if ok else "; it lies outside the donors' convex hull, so no weighting fits it"
+    )
+    return Diagnostic("convex_hull", ok, message, share)
+
+
+def _donors(n_donors: int, ci_level: float, placebo: bool) -> Diagnostic:
+    smallest_p = 1.0 / (n_donors + 1)
+    ok = n_donors >= MIN_DONORS and (not placebo or smallest_p <= 1.0 - ci_level)
+    message = f"{n_donors} donors; the smallest attainable placebo p-value is {smallest_p:.3f}"
+    if not ok:
+        message += "; too few donors for placebo inference at this level"
+    return Diagnostic("donor_pool", ok, message, float(n_donors))
+
+
+def _pre_periods(n_pre: int) -> Diagnostic:
+    ok = n_pre >= MIN_PRE
+    message = f"{n_pre} pre-intervention periods"
+    if not ok:
+        message += f" (fewer than {MIN_PRE}): weights may fit noise rather than trends"
+    return Diagnostic("pre_periods", ok, message, float(n_pre))
+
+
+def _loo(estimate: float, loo: Mapping[str, float]) -> Diagnostic:
+    if not loo:
+        return Diagnostic("leave_one_out", True, "not run", None)
+    low, high = min(loo.values()), max(loo.values())
+    ok = not (low < 0 < high) or estimate == 0
+    message = f"dropping each weighted donor gives effects from {low:.3g} to {high:.3g}"
+    if not ok:
+        message += "; the sign depends on a single donor"
+    return Diagnostic("leave_one_out", ok, message, high - low)
+
+
+def run_diagnostics(
+    *,
+    pre_rmspe: float,
+    z_treated: NDArray[np.float64],
+    z_donors: NDArray[np.float64],
+    ci_level: float,
+    placebo: bool,
+    estimate: float,
+    loo: Mapping[str, float],
+) -> tuple[tuple[Diagnostic, ...], tuple[str, ...]]:
+    """All checks, and the warning text of those that failed."""
+    level = float(np.mean(np.abs(z_treated))) if z_treated.size else 0.0
+    checks = (
+        _pre_fit(pre_rmspe, level),
+        _hull(z_treated, z_donors),
+        _donors(z_donors.shape[1], ci_level, placebo),
+        _pre_periods(z_treated.size),
+        _loo(estimate, loo),
+    )
+    return checks, tuple(f"{d.name}: {d.message}" for d in checks if not d.ok)
