@@ -1,0 +1,391 @@
+"""Monthly series from the observation store: per area x police.uk crime type, harm-weighted.
+
+Method: counts come from the store's pre-aggregated ``counts_street`` table (never the
+event files). LSOA codes of either vintage are moved onto 2021 LSOAs with the crosswalk of
+:func:`realimpact.data.crosswalk.crosswalk_table` inside the SQL (``n * weight``), so an
+area's series is consistent across a force's 2011 → 2021 switch (Cleveland: 2023-05/06).
+Where a 2011 LSOA was split, its counts are shared by area, so counts can be fractional.
+Months are every month for which the forces recording crime in the area have an imported
+street file (within ``start``..``end``); crime types with no record in a month are 0.
+
+Harm: ``harm = count x weight`` from a weight table (:mod:`realimpact.data.weights`).
+Activity offences (Drugs, Possession of weapons) are found by police activity, so they
+measure enforcement, not harm: they are left out of harm (``harm`` is NaN) unless
+``include_activity=True``, as the Cambridge Crime Harm Index recommends (Sherman, Neyroud
+and Neyroud 2016). Types a table does not score (CCHI: anti-social behaviour) are also NaN.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from realimpact.data import store
+from realimpact.data.weights import CRIME_TYPES, WeightTable, get_weight_table
+from realimpact.exceptions import ConfigError, Problem
+from realimpact.workspace import Workspace
+
+__all__ = ["AreaLike", "AreaSeries", "area_series", "lsoa_panel", "month_range", "panel"]
+
+
+class AreaLike(Protocol):
+    """What series need from an area: a name and its 2021 LSOA codes."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def lsoas(self) -> tuple[str, ...]: ...
+
+
+WeightsArg = str | WeightTable | Mapping[str, float] | None
+
+
+@functools.cache
+def _default_crosswalk() -> pd.DataFrame:
+    from realimpact.data.crosswalk import crosswalk_table
+
+    return crosswalk_table()[["from_lsoa", "to_lsoa21", "weight"]]
+
+
+def month_range(start: str, end: str) -> list[str]:
+    """Every month ``YYYY-MM`` from ``start`` to ``end`` inclusive.
+
+    >>> month_range("2023-11", "2024-02")
+    ['2023-11', '2023-12', '2024-01', '2024-02']
+    """
+    return [str(p) for p in pd.period_range(start, end, freq="M")]
+
+
+def resolve_weights(weights: WeightsArg) -> WeightTable | None:
+    """A weight table from a name, a table, or a ``{crime type: weight}`` mapping."""
+    if weights is None or isinstance(weights, WeightTable):
+        return weights
+    if isinstance(weights, str):
+        return get_weight_table(weights)
+    unknown = sorted(set(weights) - set(CRIME_TYPES))
+    if unknown:
+        raise ConfigError(
+            "unknown crime types in the weights",
+            [
+                Problem(
+                    f"{t!r} is not a police.uk crime type.", f"Use one of {CRIME_TYPES}.", entry=t
+                )
+                for t in unknown
+            ],
+        )
+    return WeightTable(
+        "custom",
+        "User-supplied weights",
+        "weight units",
+        "user-supplied",
+        {t: float(weights.get(t, 0.0)) for t in CRIME_TYPES},
+    )
+
+
+def _membership(areas: Mapping[str, Sequence[str]], crosswalk: pd.DataFrame | None) -> pd.DataFrame:
+    cw = _default_crosswalk() if crosswalk is None else crosswalk
+    rows = [(unit, code) for unit, codes in areas.items() for code in codes]
+    m = pd.DataFrame(rows, columns=["unit", "to_lsoa21"])
+    return m.merge(cw, on="to_lsoa21", how="inner")[["unit", "from_lsoa", "to_lsoa21", "weight"]]
+
+
+def _months(
+    con: duckdb.DuckDBPyConnection, forces: Iterable[str], start: str | None, end: str | None
+) -> list[str]:
+    forces = list(forces)
+    if not forces:
+        return []
+    rows = con.execute(
+        "SELECT DISTINCT period FROM batches WHERE kind = 'street' AND status = 'current' "
+        "AND list_contains(?, force) AND (? IS NULL OR period >= ?) AND (? IS NULL OR period <= ?) "
+        "ORDER BY period",
+        [forces, start, start, end, end],
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def _counts(
+    con: duckdb.DuckDBPyConnection,
+    member: pd.DataFrame,
+    crime_types: Sequence[str] | None,
+    by_lsoa: bool = False,
+) -> tuple[pd.DataFrame, list[str]]:
+    con.register("_member", member)
+    unit = "m.to_lsoa21 AS unit" if by_lsoa else "m.unit"
+    ctype = "" if crime_types is None else "AND list_contains(?, c.crime_type)"
+    params: list[Any] = [] if crime_types is None else [list(crime_types)]
+    df = con.execute(
+        f"SELECT {unit}, c.month, c.crime_type, sum(c.n * m.weight) AS count "
+        f"FROM counts_street c JOIN _member m ON c.lsoa = m.from_lsoa WHERE true {ctype} "
+        "GROUP BY ALL",
+        params,
+    ).df()
+    forces = con.execute(
+        "SELECT DISTINCT c.force FROM counts_street c JOIN _member m ON c.lsoa = m.from_lsoa"
+    ).fetchall()
+    con.unregister("_member")
+    return df, [f[0] for f in forces]
+
+
+def _codes(area: AreaLike | Sequence[str]) -> tuple[str, ...]:
+    if isinstance(area, str):
+        return (area,)
+    if isinstance(area, Sequence):
+        return tuple(area)
+    return tuple(area.lsoas)
+
+
+def _grid(units: Sequence[str], months: Sequence[str], types: Sequence[str]) -> pd.DataFrame:
+    idx = pd.MultiIndex.from_product([units, months, types], names=["unit", "month", "crime_type"])
+    return idx.to_frame(index=False)
+
+
+def _with_harm(
+    frame: pd.DataFrame, table: WeightTable | None, include_activity: bool
+) -> pd.DataFrame:
+    if table is None:
+        frame["harm"] = np.nan
+        return frame
+    w = table.harm_weights(include_activity=include_activity)
+    frame["harm"] = frame["count"] * frame["crime_type"].map(w).astype(float)
+    return frame
+
+
+def panel(
+    workspace: Workspace,
+    areas: Mapping[str, AreaLike] | Mapping[str, Sequence[str]],
+    *,
+    crime_types: Sequence[str] | None = None,
+    start: str | None = None,
+    end: str | None = None,
+    weights: WeightsArg = "cchi",
+    include_activity: bool = False,
+    crosswalk: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Long monthly panel of many areas: ``unit, month, crime_type, count, harm``.
+
+    Parameters
+    ----------
+    workspace : Workspace
+    areas : mapping of unit name to an Area (or to a sequence of 2021 LSOA codes)
+    crime_types : sequence of str, optional
+        police.uk crime types to include (default: all 14).
+    start, end : str, optional
+        ``YYYY-MM`` bounds (inclusive).
+    weights : str, WeightTable, mapping or None
+        Weight table for ``harm`` (default ``"cchi"``); None leaves ``harm`` NaN.
+    include_activity : bool
+        Count activity offences (Drugs, Possession of weapons) in ``harm``.
+    crosswalk : DataFrame, optional
+        ``from_lsoa, to_lsoa21, weight``; default the shipped 2011 → 2021 crosswalk.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Zero-filled over every month with an imported street file of the forces seen in
+        the areas; ``count`` may be fractional where a 2011 LSOA was split.
+    """
+    codes = {u: _codes(a) for u, a in areas.items()}
+    types = list(crime_types) if crime_types is not None else list(CRIME_TYPES)
+    member = _membership(codes, crosswalk)
+    with store.connect(workspace) as con:
+        counts, forces = _counts(con, member, crime_types)
+        months = _months(con, forces, start, end)
+    grid = _grid(list(codes), months, types)
+    out = grid.merge(counts, on=["unit", "month", "crime_type"], how="left")
+    out["count"] = out["count"].fillna(0.0).astype(float)
+    return _with_harm(out, resolve_weights(weights), include_activity)
+
+
+def lsoa_panel(
+    workspace: Workspace,
+    lsoas: Sequence[str] | None = None,
+    *,
+    crime_types: Sequence[str] | None = None,
+    start: str | None = None,
+    end: str | None = None,
+    crosswalk: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Monthly counts per 2021 LSOA: ``lsoa, month, count`` (summed over ``crime_types``).
+
+    ``lsoas=None`` takes every 2021 LSOA that has at least one record in the store.
+    Zero-filled as :func:`panel`; counts may be fractional across the 2011/2021 switch.
+    """
+    cw = _default_crosswalk() if crosswalk is None else crosswalk
+    with store.connect(workspace) as con:
+        if lsoas is None:
+            present = {
+                r[0] for r in con.execute("SELECT DISTINCT lsoa FROM counts_street").fetchall()
+            }
+            lsoas = sorted(set(cw.loc[cw["from_lsoa"].isin(present), "to_lsoa21"]))
+        member = _membership({"_": tuple(lsoas)}, cw)
+        counts, forces = _counts(con, member, crime_types, by_lsoa=True)
+        months = _months(con, forces, start, end)
+    summed = counts.groupby(["unit", "month"], as_index=False)["count"].sum()
+    grid = pd.MultiIndex.from_product([list(lsoas), months], names=["unit", "month"])
+    out = grid.to_frame(index=False).merge(summed, on=["unit", "month"], how="left")
+    out["count"] = out["count"].fillna(0.0).astype(float)
+    return out.rename(columns={"unit": "lsoa"})
+
+
+@dataclass(frozen=True)
+class AreaSeries:
+    """Monthly series of one area, per police.uk crime type, with harm-weighted values.
+
+    ``frame`` has columns ``month, crime_type, count, harm``; ``harm`` is NaN for types
+    left out of harm totals (``excluded_from_harm``).
+    """
+
+    area: str
+    lsoas: tuple[str, ...]
+    frame: pd.DataFrame
+    weights: str | None
+    unit: str | None
+    excluded_from_harm: tuple[str, ...]
+    activity_types: tuple[str, ...] = ("Drugs", "Possession of weapons")
+    notes: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def months(self) -> tuple[str, ...]:
+        return tuple(sorted(self.frame["month"].unique()))
+
+    def totals(self) -> pd.DataFrame:
+        """Per month: ``count`` (all selected types), ``harm`` (sum over harm types) and
+        ``activity`` (count of activity offences, whether or not they are in harm)."""
+        f = self.frame
+        act = f["crime_type"].isin(self.activity_types)
+        g = f.assign(activity=f["count"].where(act, 0.0)).groupby("month", as_index=False)
+        return g.agg(count=("count", "sum"), harm=("harm", "sum"), activity=("activity", "sum"))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "area": self.area,
+            "lsoas": list(self.lsoas),
+            "weights": self.weights,
+            "unit": self.unit,
+            "excluded_from_harm": list(self.excluded_from_harm),
+            "activity_types": list(self.activity_types),
+            "months": list(self.months),
+            "series": self.frame.to_dict(orient="records"),
+            "totals": self.totals().to_dict(orient="records"),
+            "notes": list(self.notes),
+            "warnings": list(self.warnings),
+        }
+
+    def summary(self) -> str:
+        t = self.totals()
+        if t.empty:
+            return f"Area {self.area}: no months in the store for its LSOAs."
+        lines = [
+            f"Area {self.area} ({len(self.lsoas)} LSOAs), "
+            f"{t['month'].iloc[0]}..{t['month'].iloc[-1]}"
+            f" ({len(t)} months): {t['count'].sum():,.1f} records, harm {t['harm'].sum():,.1f}"
+            f" {self.unit or ''} ({self.weights or 'no weights'})."
+        ]
+        lines += [f"Note: {n}" for n in self.notes] + [f"Warning: {w}" for w in self.warnings]
+        return "\n".join(lines)
+
+
+def area_series(
+    workspace: Workspace,
+    area: AreaLike | str,
+    *,
+    crime_types: Sequence[str] | None = None,
+    start: str | None = None,
+    end: str | None = None,
+    weights: WeightsArg = "cchi",
+    include_activity: bool = False,
+    crosswalk: pd.DataFrame | None = None,
+) -> AreaSeries:
+    """Monthly counts and harm of one area (a saved area's name, or an Area).
+
+    See :func:`panel` for the parameters and the method. The result's notes say which
+    types were left out of harm, and warn when the area's LSOAs changed at the 2011/2021
+    switch (counts moved by the crosswalk) or when months are missing from the store.
+    """
+    if isinstance(area, str):
+        from realimpact.data.areas import load_area
+
+        area = load_area(workspace, area)
+    table = resolve_weights(weights)
+    frame = panel(
+        workspace,
+        {area.name: area},
+        crime_types=crime_types,
+        start=start,
+        end=end,
+        weights=table,
+        include_activity=include_activity,
+        crosswalk=crosswalk,
+    )
+    frame = frame.drop(columns=["unit"])
+    excluded = _excluded(table, include_activity)
+    activity = tuple(sorted(table.activity_types)) if table else ("Drugs", "Possession of weapons")
+    return AreaSeries(
+        area=area.name,
+        lsoas=tuple(area.lsoas),
+        frame=frame,
+        weights=table.name if table else None,
+        unit=table.unit if table else None,
+        excluded_from_harm=excluded,
+        activity_types=activity,
+        notes=_notes(table, excluded),
+        warnings=_warnings(frame, area.lsoas, crosswalk),
+    )
+
+
+def _excluded(table: WeightTable | None, include_activity: bool) -> tuple[str, ...]:
+    if table is None:
+        return ()
+    return tuple(
+        sorted(set(CRIME_TYPES) - set(table.harm_weights(include_activity=include_activity)))
+    )
+
+
+def _notes(table: WeightTable | None, excluded: tuple[str, ...]) -> tuple[str, ...]:
+    if table is None:
+        return ("No weight table: harm is not computed.",)
+    notes = [f"Harm = count x {table.name} weight ({table.unit}); source: {table.citation}."]
+    act = sorted(set(excluded) & table.activity_types)
+    if act:
+        notes.append(
+            f"Activity offences ({', '.join(act)}) are found by police activity: they are left "
+            "out of harm totals and reported as activity."
+        )
+    other = sorted(set(excluded) - table.activity_types)
+    if other:
+        notes.append(f"Not scored by {table.name}, so left out of harm: {', '.join(other)}.")
+    return tuple(notes)
+
+
+def _warnings(
+    frame: pd.DataFrame, lsoas: Sequence[str], crosswalk: pd.DataFrame | None
+) -> tuple[str, ...]:
+    out: list[str] = []
+    months = sorted(frame["month"].unique())
+    if not months:
+        out.append("No street data in the store for this area's LSOAs.")
+        return tuple(out)
+    full = month_range(months[0], months[-1])
+    missing = sorted(set(full) - set(months))
+    if missing:
+        out.append(f"No file imported for {len(missing)} months: {', '.join(missing[:6])}...")
+    if crosswalk is None:
+        from realimpact.data.crosswalk import changed_lsoas
+
+        changed = changed_lsoas(lsoas)
+        if changed:
+            out.append(
+                f"{len(changed)} of the area's LSOAs changed at the 2011/2021 switch; counts "
+                "recorded on 2011 codes were moved onto 2021 codes by the crosswalk and may be "
+                "fractional."
+            )
+    return tuple(out)
