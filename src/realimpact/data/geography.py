@@ -48,12 +48,14 @@ __all__ = [
     "Vintage",
     "adjacency",
     "adjacent_lsoas",
+    "force_of",
     "haversine_m",
     "known_lsoa",
     "lsoa_boundary",
     "lsoa_centroid",
     "lsoa_info",
     "lsoa_table",
+    "lsoas_in_force",
     "nearest_lsoa",
     "nearest_lsoas",
     "require_lsoas",
@@ -342,3 +344,21 @@ def adjacency(
 ) -> dict[str, frozenset[str]]:
     """:func:`adjacent_lsoas` for many codes at once."""
     return {c: adjacent_lsoas(c, vintage=vintage) for c in codes}
+
+
+def force_of(codes: Iterable[str]) -> dict[str, str | None]:
+    """The police force area code (PFA19) of each LSOA, ``None`` where unknown."""
+    lad = _lad_table()
+    out: dict[str, str | None] = {}
+    for code in codes:
+        la = _opt(_row(code)["lad"])
+        out[code] = str(lad.at[la, "PFA19CD"]) if la in lad.index else None
+    return out
+
+
+def lsoas_in_force(pfa_code: str) -> tuple[str, ...]:
+    """The 2021-vintage LSOAs of a police force area (PFA19 code, e.g. E23000013), sorted."""
+    table = lsoa_table()
+    lads = set(_lad_table().index[_lad_table()["PFA19CD"] == pfa_code])
+    hit = table[table["in2021"] & table["lad"].isin(lads)]
+    return tuple(sorted(hit["code"].tolist()))
