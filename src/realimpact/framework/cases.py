@@ -31,7 +31,7 @@ __all__ = [
     "CASES_PATH",
     "CaseStudy",
     "Figure",
-    "StrategyGroup",
+    "StrategyGroupCode",
     "check_case_harm_links",
     "load_case_studies",
     "search_cases",
@@ -57,7 +57,7 @@ _SOURCE_LABELS = {
 }
 
 
-class StrategyGroup(StrEnum):
+class StrategyGroupCode(StrEnum):
     """The enforcement strategy groups (a)-(d) of chapter 3, after Caulkins and Reuter (2009)."""
 
     INDIVIDUALS = "a"
@@ -72,11 +72,11 @@ class StrategyGroup(StrEnum):
 
 
 _GROUP_DESCRIPTIONS = {
-    StrategyGroup.INDIVIDUALS: "targeting specific individuals or groups identified as being "
+    StrategyGroupCode.INDIVIDUALS: "targeting specific individuals or groups identified as being "
     "particularly 'noxious' or harmful",
-    StrategyGroup.AREAS: "targeting areas where drug problems are particularly damaging",
-    StrategyGroup.BEHAVIOURS: "targeting particularly harmful behaviours",
-    StrategyGroup.MODIFIED: "traditional enforcement approaches modified in some way to "
+    StrategyGroupCode.AREAS: "targeting areas where drug problems are particularly damaging",
+    StrategyGroupCode.BEHAVIOURS: "targeting particularly harmful behaviours",
+    StrategyGroupCode.MODIFIED: "traditional enforcement approaches modified in some way to "
     "reduce harms",
 }
 
@@ -154,7 +154,7 @@ class CaseStudy(BaseModel):
     lead_agency: str | None = None
     dates: str | None = None
     evaluation: str | None = None
-    strategy_group: StrategyGroup
+    strategy_group: StrategyGroupCode
     sources: tuple[Source, ...]
     problem: Text
     activity: Text
