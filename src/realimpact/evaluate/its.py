@@ -26,18 +26,19 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 from numpy.typing import NDArray
 from statsmodels.stats.diagnostic import acorr_ljungbox
 
-from realimpact.evaluate._panel import parse_time, split_periods, validate_panel
+from realimpact.evaluate._countglm import CountFit, fit_count_glm, predictive, t_draws
+from realimpact.evaluate._panel import PeriodSplit, parse_time, split_periods, validate_panel
 from realimpact.evaluate._result import Diagnostic, EffectResult, EffectSeries
 from realimpact.exceptions import ConfigError, MethodWarning, Problem
 
-__all__ = ["SimulatedEffectResult", "interrupted_time_series", "newey_west_lags"]
+__all__ = ["SimulatedEffectResult", "interrupted_time_series"]
 
 Family = Literal["negbin", "poisson", "quasipoisson", "gaussian"]
 Seasonality = Literal["month", "fourier", "none"]
+Autocorrelation = Literal["ar1", "hac", "none"]
 Array = NDArray[np.float64]
 
 
@@ -59,58 +60,6 @@ class SimulatedEffectResult(EffectResult):
         return out
 
 
-def newey_west_lags(n: int) -> int:
-    """Newey & West (1994) automatic lag: ``floor(4 * (n / 100) ** (2 / 9))``, at least 1."""
-    return max(1, int(4 * (n / 100) ** (2 / 9)))
-
-
-def negbin_alpha(y: Array, mu: Array) -> float:
-    """NB2 dispersion by the Cameron & Trivedi (1990) auxiliary regression.
-
-    Regresses ``((y - mu)^2 - y) / mu`` on ``mu`` without intercept; the slope is
-    ``alpha`` in ``Var(y) = mu + alpha mu^2``. Clipped to [1e-8, 10].
-    """
-    z = ((y - mu) ** 2 - y) / mu
-    alpha = float(np.sum(z * mu) / np.sum(mu**2))
-    return min(max(alpha, 1e-8), 10.0)
-
-
-def glm_family(name: str, y: Array, x: Array) -> tuple[Any, float | None]:
-    """The statsmodels family for ``name`` (estimating the NB dispersion) and alpha."""
-    if name == "gaussian":
-        return sm.families.Gaussian(), None
-    if name != "negbin":
-        return sm.families.Poisson(), None
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        mu = sm.GLM(y, x, family=sm.families.Poisson()).fit().fittedvalues
-    alpha = negbin_alpha(y, np.asarray(mu, dtype=float))
-    return sm.families.NegativeBinomial(alpha=alpha), alpha
-
-
-def fit_glm(y: Array, x: Array, family: str, *, hac: bool, cluster: Any = None) -> Any:
-    """Fit the GLM with HAC, cluster-robust or model-based (quasi-scaled) covariance."""
-    fam, _ = glm_family(family, y, x)
-    model = sm.GLM(y, x, family=fam)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        if cluster is not None:
-            return model.fit(cov_type="cluster", cov_kwds={"groups": cluster}, use_t=True)
-        if hac:
-            lags = newey_west_lags(len(y))
-            kw = {"maxlags": lags, "use_correction": True}
-            return model.fit(cov_type="HAC", cov_kwds=kw, use_t=True)
-        scale = "X2" if family == "quasipoisson" else None
-        return model.fit(scale=scale, use_t=True)
-
-
-def t_draws(mean: Array, cov: Array, df: float, n: int, rng: np.random.Generator) -> Array:
-    """Multivariate Student-t draws (``df`` degrees of freedom) around ``mean``."""
-    z = rng.multivariate_normal(np.zeros(len(mean)), cov, size=n, method="eigh")
-    w = np.sqrt(max(df, 1.0) / rng.chisquare(max(df, 1.0), size=n))
-    return np.asarray(mean + z * w[:, None], dtype=float)
-
-
 def _season_columns(months: Sequence[int] | None, kind: str) -> dict[str, Array]:
     if months is None or kind == "none":
         return {}
@@ -130,6 +79,7 @@ def _design(
     months: Sequence[int] | None,
     season: str,
     covs: Sequence[str],
+    slope: bool = True,
 ) -> pd.DataFrame:
     t = frame["_pos"].to_numpy(dtype=float)
     post = (t >= start_pos).astype(float)
@@ -139,6 +89,8 @@ def _design(
         "level_change": post,
         "slope_change": post * (t - start_pos) / 12.0,
     }
+    if not slope:
+        del cols["slope_change"]
     cols.update(_season_columns(months, season))
     for c in covs:
         cols[c] = frame[c].to_numpy(dtype=float)
@@ -181,46 +133,34 @@ def _check_args(family: str, seasonality: str, ci_level: float) -> None:
         raise ConfigError("interrupted_time_series: invalid arguments", problems)
 
 
-def _mean_fn(family: str) -> Any:
-    return (
-        (lambda eta: eta) if family == "gaussian" else (lambda eta: np.exp(np.clip(eta, -50, 50)))
-    )
-
-
-def _predictive(
-    mu: Array, family: str, alpha: float | None, scale: float, rng: np.random.Generator
-) -> Array:
-    if family == "gaussian":
-        return np.asarray(mu + rng.normal(0, math.sqrt(scale), size=mu.shape), dtype=float)
-    if alpha:
-        shape = 1.0 / alpha
-        return np.asarray(rng.poisson(rng.gamma(shape, mu / shape)), dtype=float)
-    return np.asarray(rng.poisson(mu), dtype=float)
-
-
-def _diagnostics(res: Any, y: Array, n_pre: int, season: str, seasonality: str) -> list[Diagnostic]:
-    resid = np.asarray(res.resid_pearson, dtype=float)
+def _diagnostics(fit: CountFit, n_pre: int, season: str, seasonality: str) -> list[Diagnostic]:
+    resid = fit.resid_pearson
     lags = min(6, max(1, len(resid) // 5))
     lb = float(acorr_ljungbox(resid, lags=[lags])["lb_pvalue"].iloc[0])
+    handled = fit.covariance in ("ar1", "hac")
+    how = {"ar1": "an AR(1) sandwich", "hac": "Newey-West HAC"}.get(fit.covariance, "none")
     out = [
         Diagnostic(
             "residual autocorrelation",
-            True,
-            f"Ljung-Box p = {lb:.3g} at lag {lags}; standard errors are HAC-robust"
-            if res.cov_type == "HAC"
-            else f"Ljung-Box p = {lb:.3g} at lag {lags}; standard errors assume independence",
+            handled or lb >= 0.05,
+            f"Ljung-Box p = {lb:.3g} at lag {lags}; correction: {how}",
             lb,
         ),
         Diagnostic(
             "pre-period length",
             n_pre >= 12,
             f"{n_pre} pre-intervention periods"
-            + ("" if n_pre >= 12 else "; fewer than 12 makes trends fragile"),
+            + ("" if n_pre >= 12 else "; fewer than 12 makes the projected trend fragile"),
             float(n_pre),
         ),
+        Diagnostic(
+            "overdispersion",
+            fit.family != "poisson" or fit.dispersion < 1.5,
+            f"Pearson dispersion {fit.dispersion:.2f}"
+            + (" (use negbin or quasipoisson)" if fit.family == "poisson" else ""),
+            fit.dispersion,
+        ),
     ]
-    if res.cov_type != "HAC" and lb < 0.05:
-        out[0] = Diagnostic(out[0].name, False, out[0].message, lb)
     if season != seasonality:
         out.append(
             Diagnostic(
@@ -246,9 +186,10 @@ def interrupted_time_series(
     family: Family = "negbin",
     ci_level: float = 0.95,
     seed: int = 0,
-    autocorrelation: Literal["hac", "none"] = "hac",
+    autocorrelation: Autocorrelation = "ar1",
     comparison: str | None = None,
     n_draws: int = 2000,
+    change: Literal["level_slope", "level"] = "level_slope",
 ) -> SimulatedEffectResult:
     """Estimate an intervention's effect on one count series by segmented regression.
 
@@ -269,8 +210,9 @@ def interrupted_time_series(
     family
         ``"negbin"`` (default), ``"quasipoisson"``, ``"poisson"`` or ``"gaussian"``.
     autocorrelation
-        ``"hac"`` (Newey-West standard errors, default) or ``"none"`` (model-based;
-        with ``quasipoisson`` this is the naive analysis that over-rejects on real data).
+        ``"ar1"`` (quasi-likelihood sandwich with AR(1) working correlation, default),
+        ``"hac"`` (Newey-West) or ``"none"`` (model-based; with ``quasipoisson`` this
+        is the naive analysis that over-rejects on real small-area data).
     comparison
         Optional column holding a comparison series (counts in an untreated area);
         ``log(comparison + 0.5)`` enters as a regressor (Maryland level 3).
@@ -281,17 +223,18 @@ def interrupted_time_series(
     Returns
     -------
     SimulatedEffectResult
-        ``estimate``: mean monthly (per-period) effect over the post period, observed
-        minus counterfactual (no level or slope change, same season and covariates).
+        ``estimate``: mean per-period effect over the post period, observed minus the
+        counterfactual (no level or slope change, same season and covariates).
         ``extra``: level and slope rate ratios with intervals, cumulative effect,
-        dispersion, HAC lags.
+        dispersion, AR(1) correlation.
 
     Notes
     -----
     Assumes the pre-intervention trend and seasonality would have continued and that
-    nothing else changed at ``start``. Validated on simulated series with known level
-    changes and on the placebo check on real Cleveland data (see
-    :func:`realimpact.evaluate.placebo_calibration`).
+    nothing else changed at ``start``. Model-based intervals on small-area crime counts
+    can still be too narrow: check them with
+    :func:`realimpact.evaluate.calibration.placebo_calibration` and prefer
+    :func:`realimpact.evaluate.calibration.calibrate_result` for a real evaluation.
 
     Examples
     --------
@@ -301,7 +244,7 @@ def interrupted_time_series(
     >>> res = interrupted_time_series(
     ...     pd.DataFrame({"month": months, "n": y}), time="month", outcome="n", start="2023-01"
     ... )
-    >>> res.estimate < 0
+    >>> bool(res.estimate < 0)
     True
     """
     _check_args(family, seasonality, ci_level)
@@ -315,97 +258,107 @@ def interrupted_time_series(
         end=end,
         counts=family != "gaussian",
     )
-    index = parse_time(frame[time])
-    split = split_periods(index, start, end, min_pre=3)
-    start_pos = index.positions[index.position_of(split.start)]
-    end_pos = index.positions[index.position_of(split.post[-1])]
-    pos_map = dict(zip(index.labels, index.positions, strict=True))
-    frame["_pos"] = frame["_t"].map(pos_map)
-    frame = frame[frame["_pos"] <= end_pos].reset_index(drop=True)
+    frame, split, months = _align(frame, time, start, end)
     if comparison:
         frame[comparison] = np.log(frame[comparison] + 0.5)
-    month_of = dict(zip(index.labels, index.months or (), strict=False))
-    months = [month_of[t] for t in frame["_t"]] if index.months else None
-    season = _choose_season(seasonality, index.frequency, split.n_pre)
-    design = _design(frame, start_pos, months, season, covs)
-    return _estimate(
+    season = _choose_season(seasonality, split.index.frequency, split.n_pre)
+    start_pos = split.index.positions[split.index.position_of(split.start)]
+    design = _design(frame, start_pos, months, season, covs, change == "level_slope")
+    y = frame[outcome].to_numpy(dtype=float)
+    fit = fit_count_glm(y, design.to_numpy(dtype=float), family, covariance=autocorrelation)
+    inputs = {
+        "time": time,
+        "outcome": outcome,
+        "start": str(start),
+        "end": None if end is None else str(end),
+        "covariates": list(covariates),
+        "comparison": comparison,
+    }
+    params = {
+        "family": family,
+        "seasonality": season,
+        "autocorrelation": autocorrelation,
+        "n_draws": n_draws,
+    }
+    return _result(
         frame,
         design,
+        y,
+        fit,
         outcome,
         split.start,
-        family,
-        season,
-        seasonality,
         ci_level,
         seed,
-        autocorrelation == "hac",
         n_draws,
-        comparison,
-        dict(
-            time=time,
-            outcome=outcome,
-            start=str(start),
-            end=None if end is None else str(end),
-            covariates=list(covariates),
-            comparison=comparison,
-        ),
+        _diagnostics(fit, split.n_pre, season, seasonality),
+        inputs,
+        params,
+        3 if comparison else 2,
     )
 
 
-def _estimate(
+def _align(
+    frame: pd.DataFrame, time: str, start: Any, end: Any
+) -> tuple[pd.DataFrame, PeriodSplit, list[int] | None]:
+    index = parse_time(frame[time])
+    split = split_periods(index, start, end, min_pre=3)
+    pos_map = dict(zip(index.labels, index.positions, strict=True))
+    frame["_pos"] = frame["_t"].map(pos_map)
+    end_pos = pos_map[split.post[-1]]
+    frame = frame[frame["_pos"] <= end_pos].reset_index(drop=True)
+    months = None
+    if index.months:
+        month_of = dict(zip(index.labels, index.months, strict=True))
+        months = [month_of[t] for t in frame["_t"]]
+    return frame, split, months
+
+
+def _result(
     frame: pd.DataFrame,
     design: pd.DataFrame,
+    y: Array,
+    fit: CountFit,
     outcome: str,
     start_label: str,
-    family: str,
-    season: str,
-    seasonality: str,
     ci_level: float,
     seed: int,
-    hac: bool,
     n_draws: int,
-    comparison: str | None,
+    diag: list[Diagnostic],
     inputs: dict[str, Any],
+    params: dict[str, Any],
+    maryland: int,
 ) -> SimulatedEffectResult:
-    y = frame[outcome].to_numpy(dtype=float)
     x = design.to_numpy(dtype=float)
-    res = fit_glm(y, x, family, hac=hac)
-    alpha = getattr(res.model.family, "alpha", None) if family == "negbin" else None
+    changes = [c for c in ("level_change", "slope_change") if c in design.columns]
+    x0 = design.assign(**dict.fromkeys(changes, 0.0)).to_numpy(dtype=float)
     post = design["level_change"].to_numpy() > 0
-    x0 = design.copy()
-    x0[["level_change", "slope_change"]] = 0.0
-    inv = _mean_fn(family)
     rng = np.random.default_rng(seed)
-    beta = np.asarray(res.params, dtype=float)
-    draws = t_draws(
-        beta, np.asarray(res.cov_params(), dtype=float), float(res.df_resid), n_draws, rng
-    )
-    cf_draw = inv(draws @ x0.to_numpy(dtype=float).T)
-    fit_draw = inv(draws @ x.T)
-    cf = inv(x0.to_numpy(dtype=float) @ beta)
+    draws = t_draws(fit.params, fit.cov, fit.df_resid, n_draws, rng)
+    cf_draw = fit.inverse_link(draws @ x0.T)
+    cf = fit.inverse_link(x0 @ fit.params)
     est = float(np.mean(y[post] - cf[post]))
-    model_eff = (fit_draw[:, post] - cf_draw[:, post]).mean(axis=1)
-    model_point = float(np.mean(inv(x @ beta)[post] - cf[post]))
+    model_eff = (fit.inverse_link(draws @ x.T)[:, post] - cf_draw[:, post]).mean(axis=1)
+    model_point = float(np.mean(fit.inverse_link(x @ fit.params)[post] - cf[post]))
     shifted = model_eff - model_point + est
     q = ((1 - ci_level) / 2, (1 + ci_level) / 2)
     lo, hi = (float(v) for v in np.quantile(shifted, q))
     p = float(min(1.0, 2 * min(np.mean(shifted <= 0), np.mean(shifted >= 0)) + 1 / n_draws))
-    scale = float(res.scale)
-    pred = _predictive(cf_draw, family, alpha, scale, rng)
-    band = np.quantile(pred, q, axis=0)
+    band = np.quantile(predictive(cf_draw, fit, rng), q, axis=0)
     series = EffectSeries.from_arrays(
         list(frame["_t"]), y.tolist(), cf.tolist(), band[0].tolist(), band[1].tolist(), start_label
     )
-    eff_draws = y[post][None, :] - _predictive(cf_draw[:, post], family, alpha, scale, rng)
-    diag = _diagnostics(res, y, int((~post).sum()), season, seasonality)
-    extra = _extra(res, design, family, alpha, hac, y, cf, post, shifted, q)
     cf_mean = float(np.mean(cf[post]))
+    extra = _extra(fit, design, y, cf, post, shifted, q, ci_level)
     return SimulatedEffectResult(
         method="interrupted_time_series",
         estimand=(
-            "mean change per period in the outcome after the start, against the pre-period "
-            "trend and "
-            "seasonality projected forward" + (" and a comparison series" if comparison else "")
+            "mean change per period after the start against the pre-period trend and "
+            "seasonality projected forward"
+            + (
+                " with a comparison series (Maryland level 3)"
+                if maryland == 3
+                else " (no comparison series: Maryland level 2)"
+            )
         ),
         estimate=est,
         ci_low=lo,
@@ -418,55 +371,50 @@ def _estimate(
         diagnostics=tuple(diag),
         warnings=_warnings(diag),
         inputs=inputs,
-        params={
-            "family": family,
-            "seasonality": season,
-            "autocorrelation": "hac" if hac else "none",
-            "n_draws": n_draws,
-        },
+        params=params,
         seed=seed,
-        maryland_level=3 if comparison else 2,
+        maryland_level=maryland,
         extra=extra,
-        effect_draws=eff_draws,
+        effect_draws=y[post][None, :] - predictive(cf_draw[:, post], fit, rng),
     )
 
 
-def _rr(res: Any, design: pd.DataFrame, name: str, family: str) -> dict[str, float]:
+def _coef(fit: CountFit, design: pd.DataFrame, name: str, level: float) -> dict[str, float]:
     i = list(design.columns).index(name)
-    b = float(np.asarray(res.params)[i])
-    lo, hi = (float(v) for v in np.asarray(res.conf_int())[i])
-    if family == "gaussian":
+    b = float(fit.params[i])
+    lo, hi = fit.conf_int(i, level)
+    if fit.family == "gaussian":
         return {"estimate": b, "ci_low": lo, "ci_high": hi}
     return {"estimate": math.exp(b), "ci_low": math.exp(lo), "ci_high": math.exp(hi)}
 
 
 def _extra(
-    res: Any,
+    fit: CountFit,
     design: pd.DataFrame,
-    family: str,
-    alpha: float | None,
-    hac: bool,
     y: Array,
     cf: Array,
     post: Any,
     shifted: Array,
     q: tuple[float, float],
+    level: float,
 ) -> dict[str, Any]:
     n_post = int(post.sum())
-    cum = shifted * n_post
-    key = "level_change" if family == "gaussian" else "level_change_rate_ratio"
+    gauss = fit.family == "gaussian"
     return {
-        key: _rr(res, design, "level_change", family),
-        (
-            "slope_change_per_year" if family == "gaussian" else "slope_change_rate_ratio_per_year"
-        ): _rr(res, design, "slope_change", family),
+        ("level_change" if gauss else "level_change_rate_ratio"): _coef(
+            fit, design, "level_change", level
+        ),
+        ("slope_change_per_year" if gauss else "slope_change_rate_ratio_per_year"): (
+            _coef(fit, design, "slope_change", level) if "slope_change" in design else None
+        ),
         "cumulative_effect": float(np.sum(y[post] - cf[post])),
-        "cumulative_ci": [float(v) for v in np.quantile(cum, q)],
+        "cumulative_ci": [float(v) for v in np.quantile(shifted * n_post, q)],
         "rate_ratio": float(np.mean(y[post]) / np.mean(cf[post]))
         if np.mean(cf[post]) > 0
         else None,
-        "negbin_alpha": alpha,
-        "hac_lags": newey_west_lags(len(y)) if hac else None,
+        "negbin_alpha": fit.alpha,
+        "dispersion": fit.dispersion,
+        "ar1_rho": fit.rho,
         "n_pre": int((~post).sum()),
         "n_post": n_post,
     }
