@@ -13,7 +13,7 @@ import typer
 
 from realimpact import __version__
 
-_COMMAND_MODULES: tuple[str, ...] = ()
+_COMMAND_MODULES: tuple[str, ...] = ("area",)
 
 app = typer.Typer(
     name="realimpact",

@@ -611,6 +611,17 @@ def candidate_controls(
     candidates = [c for c in pool_codes if c not in near and c not in set(target.lsoas)]
     fn = series_fn or _default_series(workspace, crime_types, start, end)
     wide = _wide(fn([*target.lsoas, *candidates]), [*target.lsoas, *candidates])
+    if len(wide.index) < 3:
+        raise ConfigError(
+            "too few pre-period months to compare controls",
+            [
+                Problem(
+                    f"the series has {len(wide.index)} month(s); level and trend need 3+.",
+                    "Import police.uk data for the force first (realimpact data import), "
+                    "or widen the pre-period (--start/--end).",
+                )
+            ],
+        )
     level, trend = _level_trend(wide)
     k = len(target.lsoas)
     lt, tt = float(level[:k].mean()), float(trend[:k].mean())

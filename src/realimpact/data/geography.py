@@ -223,8 +223,8 @@ def require_lsoas(codes: Iterable[str], *, source: str | None = None) -> None:
     problems = [
         Problem(
             message=f"{code!r} is not a known England and Wales LSOA code (2011 or 2021).",
-            fix="Use a 9-character ONS LSOA code such as E01012057; see `realimpact area "
-            "show` or the ONS Open Geography Portal for the codes of your area.",
+            fix="Check the code: LSOA codes are 9 characters, E01 or W01 and six digits "
+            "(e.g. E01012057); the ONS Open Geography Portal lists them.",
             file=source,
             entry=code,
         )
