@@ -158,7 +158,8 @@ def _run(
         )
     report("Saving", 0, 1)
     batches, replaces, done = _batches(workspace, planned, staged, problems)
-    store.commit(workspace, [s.staged for s in staged.values()], batches, replaces)
+    if batches:  # nothing new: the store is not even opened for writing
+        store.commit(workspace, [s.staged for s in staged.values()], batches, replaces)
     report("Saving", 1, 1)
     return ImportResult(tuple(outcomes + done), tuple(problems))
 

@@ -111,6 +111,8 @@ def stage_kind(
                              OVERWRITE_OR_IGNORE true)
     """
     con.execute(sql)
+    if kind.name == "partner":
+        _map_points(con, out)
     parts = tuple(sorted({f.partition for f in files}))
     staged = StagedKind(kind.name, out, parts, _counts_sql(kind, out))
     return StageReport(staged, _check_counts(con, kind, out, checks), _lsoas(con, kind, out))
@@ -158,9 +160,11 @@ def _lsoas(con: duckdb.DuckDBPyConnection, kind: FileKind, out: Path) -> pd.Data
 def _counts_sql(kind: FileKind, out: Path) -> str:
     src = _scan(out)
     if kind.name == "partner":
+        pts = _lit(str(_points_path(out)))
         return (
-            "SELECT batch_id, month_key, nullif(trim(lsoa), ''), measure, coalesce(source, ''), "
-            f"sum(value), count(*) FROM {src} GROUP BY ALL"
+            "SELECT batch_id, month_key, coalesce(nullif(trim(e.lsoa), ''), p.lsoa21), measure, "
+            f"coalesce(source, ''), sum(value), count(*) FROM {src} e "
+            f"LEFT JOIN read_parquet({pts}) p USING (latitude, longitude) GROUP BY ALL"
         )
     lsoa = [] if kind.name == "stop_and_search" else ["nullif(trim(lsoa), '')"]
     dims = ", ".join(["force", "period", "month_key", *lsoa, *kind.count_by])
@@ -184,3 +188,28 @@ def content_force_month(
         f"SELECT DISTINCT substr(trim({_q(month_col)}), 1, 7), {force_expr} FROM {read}"
     ).fetchall()
     return {r[0] for r in rows if r[0]}, {r[1] for r in rows if r[1]}
+
+
+def _points_path(out: Path) -> Path:
+    return out.parent / f"{out.name}-points.parquet"
+
+
+def _map_points(con: duckdb.DuckDBPyConnection, out: Path) -> None:
+    """Map partner rows given by coordinates to the 2021 LSOA with the nearest centroid."""
+    pts = con.execute(
+        f"SELECT DISTINCT latitude, longitude FROM {_scan(out)} WHERE nullif(trim(lsoa), '') "
+        "IS NULL AND latitude IS NOT NULL AND longitude IS NOT NULL AND flags = 0"
+    ).df()
+    if pts.empty:
+        pts["lsoa21"] = pd.Series(dtype=str)
+    else:
+        from realimpact.data.geography import nearest_lsoas
+
+        pts["lsoa21"] = nearest_lsoas(pts["latitude"].to_numpy(), pts["longitude"].to_numpy())
+    con.register("_points", pts)
+    con.execute(
+        "COPY (SELECT latitude::DOUBLE AS latitude, longitude::DOUBLE AS longitude, "
+        f"lsoa21::VARCHAR AS lsoa21 FROM _points) TO {_lit(str(_points_path(out)))} "
+        "(FORMAT parquet)"
+    )
+    con.unregister("_points")

@@ -103,7 +103,10 @@ def row_check_sql(kind: FileKind, present: set[str]) -> dict[str, str]:
         )
     if kind.name == "partner":
         checks["value"] = "TRY_CAST(value AS DOUBLE) IS NULL"
-        checks["place"] = "nullif(trim(lsoa), '') IS NULL"
+        checks["place"] = (
+            "nullif(trim(lsoa), '') IS NULL AND (nullif(trim(latitude), '') IS NULL "
+            "OR nullif(trim(longitude), '') IS NULL)"
+        )
     return checks
 
 
@@ -255,7 +258,8 @@ def _check_row(
                 "Write a number (e.g. 12 or 3.5), without units or thousands commas.",
             ),
         )
-    if "place" in wanted and not code:
+    has_point = rec.get("latitude", "").strip() and rec.get("longitude", "").strip()
+    if "place" in wanted and not code and not has_point:
         yield (
             "place",
             _p(
@@ -264,7 +268,7 @@ def _check_row(
                 "lsoa_code",
                 "place",
                 "The row has no LSOA code.",
-                "Give lsoa_code (or latitude and longitude once geography is available).",
+                "Give lsoa_code, or latitude and longitude (mapped to the nearest LSOA centroid).",
             ),
         )
 
