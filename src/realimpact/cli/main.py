@@ -13,7 +13,7 @@ import typer
 
 from realimpact import __version__
 
-_COMMAND_MODULES: tuple[str, ...] = ("area",)
+_COMMAND_MODULES: tuple[str, ...] = ("area", "evaluate", "framework")
 
 app = typer.Typer(
     name="realimpact",

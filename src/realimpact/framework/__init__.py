@@ -8,7 +8,11 @@ and Table 4.2's harm chains. Load it with :func:`load_knowledge_base`.
 """
 
 from realimpact.framework.knowledge import KnowledgeBase
-from realimpact.framework.load import load_knowledge_base, package_data_dir
+from realimpact.framework.load import (
+    knowledge_base_for_workspace,
+    load_knowledge_base,
+    package_data_dir,
+)
 from realimpact.framework.models import (
     DisplacementType,
     EnforcementStrategy,
@@ -44,6 +48,7 @@ __all__ = [
     "Stage",
     "harm_id",
     "harm_slug",
+    "knowledge_base_for_workspace",
     "load_knowledge_base",
     "package_data_dir",
 ]

@@ -43,7 +43,7 @@ from realimpact.framework.models import (
     Stage,
 )
 
-__all__ = ["COLLECTIONS", "load_knowledge_base", "package_data_dir"]
+__all__ = ["COLLECTIONS", "knowledge_base_for_workspace", "load_knowledge_base", "package_data_dir"]
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -270,3 +270,17 @@ def load_knowledge_base(overlay_dir: Path | None = None) -> KnowledgeBase:
 
 def _has_data(folder: Path) -> bool:
     return any(p.suffix in {".yaml", ".yml", ".csv"} for p in folder.iterdir())
+
+
+def knowledge_base_for_workspace(workspace: Path | None = None) -> KnowledgeBase:
+    """The knowledge base with the overlay of a workspace (its ``framework/`` folder).
+
+    ``None`` means the default workspace (``$REALIMPACT_WORKSPACE`` or the per-user folder);
+    if it does not exist yet, the package data alone is returned. A named workspace that
+    does not exist raises :class:`~realimpact.exceptions.WorkspaceError`. Nothing is created.
+    """
+    from realimpact.workspace import default_workspace_path, open_workspace
+
+    if workspace is None:
+        return load_knowledge_base(default_workspace_path() / "framework")
+    return load_knowledge_base(open_workspace(workspace, create=False).root / "framework")
