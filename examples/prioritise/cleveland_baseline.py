@@ -96,12 +96,15 @@ JUDGEMENT = {
         confidence=1,
     ),
 }
-HARM_SOURCES = {  # harm id -> (crime types counted for its extent, harm type)
-    "social.community.crime-and-disorder": (["Anti-social behaviour", "Public order"], "social"),
-    "social.community.violence-and-intimidation": (["Possession of weapons"], "social"),
-    "health.individual.drug-related-harm": (["Drugs"], "health"),
-    "economic.community.business-and-reputation": (["Anti-social behaviour"], "economic"),
-    "environmental.community.drug-litter": (["Drugs"], "environmental"),
+HARM_SOURCES = {  # harm id of the matrix (framework/data/harms.yaml) -> (crime types, type)
+    "social.community.fear-of-crime-anti-social-behaviour-asb": (
+        ["Anti-social behaviour", "Public order"],
+        "social",
+    ),
+    "social.community.related-crime-e-g-prostitution-gangs": (["Possession of weapons"], "social"),
+    "health.community.normalisation-of-drug-use-and-easy": (["Drugs"], "health"),
+    "economic.community.loss-of-business": (["Anti-social behaviour"], "economic"),
+    "environmental.community.degradation-of-neighbourhoods-e-g": (["Drugs"], "environmental"),
 }
 
 

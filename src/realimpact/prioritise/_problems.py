@@ -10,8 +10,9 @@ drug-harm matrix) from which a model's harm dimensions are derived.
 
 from __future__ import annotations
 
+import difflib
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
@@ -139,11 +140,18 @@ class _ProblemEntry(BaseModel):
     notes: str = ""
 
 
-def load_problems(path: str | Path, model: ScoringModel | None = None) -> list[ProblemInput]:
+def load_problems(
+    path: str | Path,
+    model: ScoringModel | None = None,
+    *,
+    harm_ids: Collection[str] | None = None,
+) -> list[ProblemInput]:
     """Read problems from YAML (a ``problems:`` list) or CSV (one column per dimension).
 
     In CSV, columns other than ``name``, ``area`` and ``notes`` are dimension ids and a
-    range is written ``2|3|4`` (low|mode|high). Every problem in the file is reported at
+    range is written ``2|3|4`` (low|mode|high). Harm ids must have the form
+    ``{type}.{level}.{slug}``; given ``harm_ids`` (e.g. the knowledge base's), they must also
+    be among them. Every problem in the file is reported at
     once as a :class:`~realimpact.exceptions.ConfigError` naming file, row/entry and column.
     """
     path = Path(path)
@@ -155,6 +163,8 @@ def load_problems(path: str | Path, model: ScoringModel | None = None) -> list[P
         if row0 is not None:
             raw = _csv_entry(raw)
         out.extend(_parse_problem(raw, i, row, str(path), col, model))
+    if harm_ids is not None:
+        _check_known_harms(out, harm_ids, col)
     names = [p.name for p in out]
     for n in sorted({n for n in names if names.count(n) > 1}):
         col.add(
@@ -165,6 +175,23 @@ def load_problems(path: str | Path, model: ScoringModel | None = None) -> list[P
         )
     col.raise_if_any(f"The problems file {path.name} is invalid.")
     return out
+
+
+def _check_known_harms(
+    problems: Sequence[ProblemInput], known: Collection[str], col: Collector
+) -> None:
+    for p in problems:
+        for j, h in enumerate(p.harms):
+            if h.harm_id not in known:
+                close = difflib.get_close_matches(h.harm_id, list(known), n=3)
+                hint = f"; did you mean {', '.join(close)}?" if close else "."
+                col.add(
+                    f"harm {h.harm_id!r} is not in the drug-harm matrix.",
+                    f"Use a harm id from the matrix (realimpact harms){hint}",
+                    file=p.source,
+                    entry=p.name,
+                    column=f"harms.{j}",
+                )
 
 
 def _csv_entry(raw: Mapping[str, Any]) -> dict[str, Any]:

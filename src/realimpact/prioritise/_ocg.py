@@ -1,0 +1,443 @@
+"""Organised crime groups: a Sleipnir-style attribute matrix beside a harm-focused score.
+
+Method
+------
+*Attribute score* (in the style of Sleipnir, reconstructed from secondary sources; see
+``data/sleipnir.yaml``): attribute of rank r has points P = 20 - r; a rating contributes
+P times its multiplier (High 4, Medium 2, Low 1, Nil 0). **Unknown is an intelligence gap,
+never scored as zero in silence**: with ``unknown_policy: gap-range`` (default) the score is
+reported as an interval, from every unknown being Nil (``attribute_low``) to every unknown
+being High (``attribute_high``), with the point ``attribute_score`` at Medium (as the
+secondary source's reconstruction does), and each gap is listed. An attribute not given
+at all counts as Unknown.
+
+*Harm score*: for each drug-harm-matrix harm a group causes, severity (0–4) times a level
+weight (individual 1, family 1, community 2, national 3, international 3 by default; a
+configurable realimpact default with no empirical basis), summed.
+
+*Disagreement* (Mulholland & Cole 2020 asked whether attribute- and harm-focused methods
+agree): ranks under both (1 = highest), rank differences, Kendall's tau-b between the two
+scores, and the groups that move most.
+
+Nominal and intelligence fields are sensitive (see :mod:`._access`) and are left out of
+every export unless an allowed viewer asks for them.
+"""
+
+from __future__ import annotations
+
+import csv
+import enum
+import io
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import yaml
+from pydantic import BaseModel, ConfigDict, Field
+from scipy import stats
+
+from realimpact.prioritise._access import Viewer, export_dict, sensitive_field
+from realimpact.prioritise._io import Collector, entry_label, read_records
+from realimpact.prioritise._model import HARM_ID
+
+__all__ = [
+    "OcgAssessment",
+    "OcgAttribute",
+    "OcgHarm",
+    "OcgMatrixPreset",
+    "OcgScore",
+    "OrganisedCrimeGroup",
+    "Rating",
+    "load_ocg_preset",
+    "load_ocgs",
+    "score_ocgs",
+]
+
+
+class Rating(enum.Enum):
+    """A Sleipnir-style rating of one attribute for one group."""
+
+    HIGH = "High"
+    MEDIUM = "Medium"
+    LOW = "Low"
+    NIL = "Nil"
+    UNKNOWN = "Unknown"
+
+    @property
+    def description(self) -> str:
+        return {"Unknown": "no reliable intelligence: an intelligence gap, not a zero"}.get(
+            self.value, f"attribute assessed as {self.value.lower()}"
+        )
+
+
+class OcgAttribute(BaseModel):
+    """One attribute of the matrix, with its rank and how far its source was verified."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    id: str
+    label: str
+    rank: int = Field(ge=1)
+    verification: str
+
+    @property
+    def points(self) -> int:
+        return 20 - self.rank
+
+
+class OcgMatrixPreset(BaseModel):
+    """The attribute list, rating multipliers, unknown policy and harm level weights."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    id: str
+    name: str
+    status: str
+    source: str
+    ratings: dict[str, float]
+    unknown_policy: Literal["gap-range", "as-medium"] = "gap-range"
+    harm_level_weights: dict[str, float]
+    attributes: tuple[OcgAttribute, ...]
+
+
+def load_ocg_preset() -> OcgMatrixPreset:
+    """The Sleipnir-style preset (reconstructed from secondary sources)."""
+    res = resources.files("realimpact.prioritise") / "data" / "sleipnir.yaml"
+    return OcgMatrixPreset.model_validate(yaml.safe_load(res.read_text(encoding="utf-8")))
+
+
+@dataclass(frozen=True)
+class OcgHarm:
+    """A harm of the drug-harm matrix a group causes, and how severely (0–4)."""
+
+    harm_id: str
+    severity: float
+
+    @property
+    def level(self) -> str:
+        return self.harm_id.split(".")[1]
+
+
+@dataclass(frozen=True)
+class OrganisedCrimeGroup:
+    """A group: a non-identifying label, its attribute ratings and harms; nominals are sensitive."""
+
+    id: str
+    label: str
+    ratings: Mapping[str, Rating]
+    harms: tuple[OcgHarm, ...] = ()
+    area: str | None = None
+    real_name: str | None = sensitive_field(default=None)
+    nominals: tuple[str, ...] = sensitive_field(default=())
+    intelligence_notes: str = sensitive_field(default="")
+
+
+_GROUP_KEYS = {
+    "id",
+    "label",
+    "area",
+    "attributes",
+    "harms",
+    "real_name",
+    "nominals",
+    "intelligence_notes",
+}
+
+
+def load_ocgs(path: str | Path, preset: OcgMatrixPreset | None = None) -> list[OrganisedCrimeGroup]:
+    """Read groups from YAML (a ``groups:`` list); report every problem at once.
+
+    Each group has ``id``, ``label``, ``attributes: {attribute: High|Medium|Low|Nil|Unknown}``
+    and optionally ``harms: [{id, severity}]``, ``area``, and the sensitive ``real_name``,
+    ``nominals``, ``intelligence_notes``.
+    """
+    preset = preset or load_ocg_preset()
+    path = Path(path)
+    col = Collector()
+    raws, _ = read_records(path, col, key="groups")
+    groups = [
+        g
+        for i, raw in enumerate(raws)
+        if (g := _parse_group(raw, i, str(path), preset, col)) is not None
+    ]
+    ids = [g.id for g in groups]
+    for dup in sorted({i for i in ids if ids.count(i) > 1}):
+        col.add(
+            f"group id {dup!r} is used more than once.",
+            "Give each group a unique id.",
+            file=str(path),
+            entry=dup,
+        )
+    col.raise_if_any(f"The groups file {path.name} is invalid.")
+    return groups
+
+
+def _parse_group(
+    raw: Any, i: int, file: str, preset: OcgMatrixPreset, col: Collector
+) -> OrganisedCrimeGroup | None:
+    label = entry_label(raw, i)
+    where: dict[str, Any] = {"file": file, "entry": label}
+    if not isinstance(raw, Mapping):
+        col.add("a group must be a mapping.", "Write '- id: ...' with its fields.", **where)
+        return None
+    n_before = len(col.problems)
+    for key in sorted(set(raw) - _GROUP_KEYS):
+        col.add(
+            f"unknown field {key!r}.",
+            f"Use: {', '.join(sorted(_GROUP_KEYS))}.",
+            column=str(key),
+            **where,
+        )
+    for key in ("id", "label"):
+        if not raw.get(key):
+            col.add(
+                f"missing {key!r}.",
+                f"Add {key!r} (a label must not identify people).",
+                column=key,
+                **where,
+            )
+    ratings = _parse_ratings(raw.get("attributes") or {}, preset, col, where)
+    harms = _parse_ocg_harms(raw.get("harms") or [], col, where)
+    if len(col.problems) > n_before:
+        return None
+    return OrganisedCrimeGroup(
+        str(raw["id"]),
+        str(raw["label"]),
+        ratings,
+        harms,
+        raw.get("area"),
+        raw.get("real_name"),
+        tuple(str(n) for n in raw.get("nominals") or ()),
+        str(raw.get("intelligence_notes") or ""),
+    )
+
+
+def _parse_ratings(
+    raw: Any, preset: OcgMatrixPreset, col: Collector, where: dict[str, Any]
+) -> dict[str, Rating]:
+    known = {a.id for a in preset.attributes}
+    values = {r.value.lower(): r for r in Rating}
+    out: dict[str, Rating] = {}
+    if not isinstance(raw, Mapping):
+        col.add(
+            "'attributes' must be a mapping.",
+            "Write attributes: {violence: High, ...}.",
+            column="attributes",
+            **where,
+        )
+        return out
+    for key, value in raw.items():
+        if key not in known:
+            col.add(
+                f"{key!r} is not an attribute of {preset.id}.",
+                f"Use: {', '.join(a.id for a in preset.attributes)}.",
+                column=f"attributes.{key}",
+                **where,
+            )
+        elif str(value).strip().lower() not in values:
+            col.add(
+                f"rating {value!r} is not allowed.",
+                "Use High, Medium, Low, Nil or Unknown.",
+                column=f"attributes.{key}",
+                **where,
+            )
+        else:
+            out[key] = values[str(value).strip().lower()]
+    for a in preset.attributes:
+        out.setdefault(a.id, Rating.UNKNOWN)
+    return out
+
+
+def _parse_ocg_harms(raw: Any, col: Collector, where: dict[str, Any]) -> tuple[OcgHarm, ...]:
+    out = []
+    for j, h in enumerate(raw if isinstance(raw, list) else [raw]):
+        hid = h.get("id") if isinstance(h, Mapping) else None
+        sev = h.get("severity") if isinstance(h, Mapping) else None
+        if not isinstance(hid, str) or not HARM_ID.match(hid):
+            col.add(
+                f"harm {hid!r} is not a matrix harm id (type.level.slug).",
+                "Write {id: social.community.corruption, severity: 3}.",
+                column=f"harms.{j}",
+                **where,
+            )
+        elif isinstance(sev, bool) or not isinstance(sev, int | float) or not 0 <= sev <= 4:
+            col.add(
+                f"severity {sev!r} must be a number from 0 to 4.",
+                "Give 0–4.",
+                column=f"harms.{j}.severity",
+                **where,
+            )
+        else:
+            out.append(OcgHarm(hid, float(sev)))
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class OcgScore:
+    """One group's scores and ranks under both methods, and its intelligence gaps."""
+
+    group: OrganisedCrimeGroup
+    attribute_score: float
+    attribute_low: float
+    attribute_high: float
+    harm_score: float
+    attribute_rank: int
+    harm_rank: int
+    gaps: tuple[str, ...] = field(default=())
+
+    @property
+    def rank_difference(self) -> int:
+        """Harm rank minus attribute rank (positive: less prominent when judged by harm)."""
+        return self.harm_rank - self.attribute_rank
+
+
+@dataclass(frozen=True)
+class OcgAssessment:
+    """Attribute- and harm-focused assessments of the same groups, and their disagreement."""
+
+    preset_id: str
+    preset_status: str
+    scores: tuple[OcgScore, ...]
+    kendall_tau: float | None
+
+    def movers(self, n: int = 3) -> tuple[OcgScore, ...]:
+        """Groups whose rank differs most between the two methods."""
+        return tuple(sorted(self.scores, key=lambda s: -abs(s.rank_difference))[:n])
+
+    @property
+    def intelligence_gaps(self) -> dict[str, tuple[str, ...]]:
+        return {s.group.id: s.gaps for s in self.scores if s.gaps}
+
+    def to_dict(
+        self, *, include_sensitive: bool = False, viewer: Viewer | None = None
+    ) -> dict[str, Any]:
+        """JSON-ready form; sensitive group fields only for an allowed viewer who asks."""
+        rows = export_dict(
+            [_row(s) for s in self.scores], include_sensitive=include_sensitive, viewer=viewer
+        )
+        for r in rows:
+            r.update(r.pop("_sensitive"))
+        return {
+            "preset": self.preset_id,
+            "preset_status": self.preset_status,
+            "kendall_tau": self.kendall_tau,
+            "groups": rows,
+            "intelligence_gaps": {k: list(v) for k, v in self.intelligence_gaps.items()},
+            "movers": [s.group.id for s in self.movers()],
+        }
+
+    def to_csv(self, *, include_sensitive: bool = False, viewer: Viewer | None = None) -> str:
+        """One row per group (ratings as columns); sensitive fields as in :meth:`to_dict`."""
+        rows = self.to_dict(include_sensitive=include_sensitive, viewer=viewer)["groups"]
+        flat = [
+            {
+                k: (";".join(map(_cell, v)) if isinstance(v, list) else v)
+                for k, v in r.items()
+                if not isinstance(v, dict)
+            }
+            | {f"rating.{a}": x for a, x in r["ratings"].items()}
+            for r in rows
+        ]
+        buf = io.StringIO()
+        if flat:
+            writer = csv.DictWriter(buf, fieldnames=list(flat[0]), lineterminator="\n")
+            writer.writeheader()
+            writer.writerows(flat)
+        return buf.getvalue()
+
+    def summary(self) -> str:
+        lines = [f"{self.preset_id}: {self.preset_status}"]
+        for s in sorted(self.scores, key=lambda s: s.attribute_rank):
+            lines.append(
+                f"  {s.group.label:<24} attr {s.attribute_score:6.1f} "
+                f"[{s.attribute_low:.0f}–{s.attribute_high:.0f}] rank {s.attribute_rank}"
+                f" | harm {s.harm_score:5.1f} rank {s.harm_rank} | gaps {len(s.gaps)}"
+            )
+        tau = "n/a" if self.kendall_tau is None else f"{self.kendall_tau:+.2f}"
+        lines.append(f"Kendall tau (attribute vs harm): {tau}")
+        return "\n".join(lines)
+
+
+def _cell(v: Any) -> str:
+    if isinstance(v, Mapping) and "harm_id" in v:
+        return f"{v['harm_id']}:{v['severity']:g}"
+    return str(v)
+
+
+def _row(s: OcgScore) -> dict[str, Any]:
+    g = s.group
+    return {
+        "id": g.id,
+        "label": g.label,
+        "area": g.area,
+        "ratings": {k: v.value for k, v in g.ratings.items()},
+        "attribute_score": s.attribute_score,
+        "attribute_low": s.attribute_low,
+        "attribute_high": s.attribute_high,
+        "attribute_rank": s.attribute_rank,
+        "harm_score": s.harm_score,
+        "harm_rank": s.harm_rank,
+        "rank_difference": s.rank_difference,
+        "gaps": list(s.gaps),
+        "harms": [h.__dict__ for h in g.harms],
+        "_sensitive": _SensitiveView(g.real_name, g.nominals, g.intelligence_notes),
+    }
+
+
+@dataclass(frozen=True)
+class _SensitiveView:
+    real_name: str | None = sensitive_field(default=None)
+    nominals: tuple[str, ...] = sensitive_field(default=())
+    intelligence_notes: str = sensitive_field(default="")
+
+
+def _attribute_scores(g: OrganisedCrimeGroup, p: OcgMatrixPreset) -> tuple[float, float, float]:
+    known = sum(
+        a.points * p.ratings[g.ratings[a.id].value]
+        for a in p.attributes
+        if g.ratings[a.id] is not Rating.UNKNOWN
+    )
+    unknown_points = sum(a.points for a in p.attributes if g.ratings[a.id] is Rating.UNKNOWN)
+    return (
+        known + unknown_points * p.ratings["Medium"],
+        known,
+        known + unknown_points * p.ratings["High"],
+    )
+
+
+def _ranks(values: list[float]) -> list[int]:
+    order = np.argsort(-np.asarray(values), kind="stable")
+    ranks = np.empty(len(values), dtype=int)
+    ranks[order] = np.arange(1, len(values) + 1)
+    return [int(r) for r in ranks]
+
+
+def score_ocgs(
+    groups: list[OrganisedCrimeGroup], preset: OcgMatrixPreset | None = None
+) -> OcgAssessment:
+    """Score groups by attributes and by harms, and show how far the two disagree."""
+    p = preset or load_ocg_preset()
+    attr = [_attribute_scores(g, p) for g in groups]
+    harm = [
+        sum(h.severity * p.harm_level_weights.get(h.level, 1.0) for h in g.harms) for g in groups
+    ]
+    a_rank, h_rank = _ranks([a[0] for a in attr]), _ranks(harm)
+    tau = None
+    if len(groups) > 1:
+        t = stats.kendalltau([a[0] for a in attr], harm).statistic
+        tau = float(t) if np.isfinite(t) else None
+    scores = tuple(
+        OcgScore(
+            g,
+            a[0],
+            a[1],
+            a[2],
+            hs,
+            ar,
+            hr,
+            tuple(k for k, v in g.ratings.items() if v is Rating.UNKNOWN),
+        )
+        for g, a, hs, ar, hr in zip(groups, attr, harm, a_rank, h_rank, strict=True)
+    )
+    return OcgAssessment(p.id, p.status, scores, tau)
