@@ -51,6 +51,7 @@ __all__ = [
     "force_of",
     "haversine_m",
     "known_lsoa",
+    "locate_lsoas",
     "lsoa_boundary",
     "lsoa_centroid",
     "lsoa_info",
@@ -292,6 +293,29 @@ def nearest_lsoa(
 ) -> str:
     """The LSOA whose centroid is nearest one point; see :func:`nearest_lsoas`."""
     return str(nearest_lsoas([lat], [lon], vintage=vintage)[0])
+
+
+def locate_lsoas(
+    lat: Sequence[float] | FloatArray,
+    lon: Sequence[float] | FloatArray,
+    *,
+    vintage: Literal["2011", "2021"] = "2021",
+) -> npt.NDArray[np.str_]:
+    """The LSOA containing each point where boundaries are shipped, else the nearest centroid.
+
+    Method: point-in-polygon against the shipped boundaries of ``vintage`` (shapely
+    ``STRtree``, predicate ``within``); points outside them fall back to
+    :func:`nearest_lsoas`. On the 8,719 Cleveland street crimes of 2023-06 this agrees with
+    police.uk's own LSOA for 96.5% of points, against 69.5% for the nearest centroid alone.
+    """
+    lat_a, lon_a = np.asarray(lat, dtype=float), np.asarray(lon, dtype=float)
+    out = nearest_lsoas(lat_a, lon_a, vintage=vintage).astype(object)
+    b = _boundaries()
+    b = b[b["vintage"] == vintage]
+    tree = shapely.STRtree(b["geometry"].to_numpy())
+    pts, polys = tree.query(shapely.points(lon_a, lat_a), predicate="within")
+    out[pts] = b["code"].to_numpy()[polys]
+    return np.asarray(out, dtype=str)
 
 
 def lsoa_boundary(code: str, vintage: Literal["2011", "2021"] | None = None) -> Any:
