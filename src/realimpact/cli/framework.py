@@ -24,8 +24,8 @@ from realimpact.framework import (
 
 __all__ = ["harm_json", "register"]
 
-harms_app = typer.Typer(help="The drug-harm matrix (Table 4.1).")
-cases_app = typer.Typer(help="UK case studies of drug law enforcement (Table 3.2, Appendix B).")
+harms_app = typer.Typer()
+cases_app = typer.Typer()
 
 TypeOpt = Annotated[HarmType | None, typer.Option("--type", help="Only harms of this type.")]
 LevelOpt = Annotated[HarmLevel | None, typer.Option("--level", help="Only harms at this level.")]
