@@ -13,7 +13,7 @@ import typer
 
 from realimpact import __version__
 
-_COMMAND_MODULES: tuple[str, ...] = ("area", "evaluate", "framework")
+_COMMAND_MODULES: tuple[str, ...] = ("area", "data", "evaluate", "framework", "series")
 
 app = typer.Typer(
     name="realimpact",
