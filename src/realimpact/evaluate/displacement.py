@@ -259,6 +259,24 @@ class WDDResult(EffectResult):
     has_buffer: bool = False
     reading: str = ""
 
+    def summary(self) -> str:
+        """The WDD, its parts, the reading and the caveats."""
+        lvl = f"{self.ci_level:.0%}"
+        lines = [
+            f"{self.method}: total {self.estimate:,.4g} {self.unit} (SE {self.se:,.4g}, "
+            f"z {self.z:.2f}, p {self.p_value if self.p_value is not None else float('nan'):.3g}, "
+            f"{lvl} interval {self.ci_low:,.4g} to {self.ci_high:,.4g})",
+            f"  local (target vs control) {self.est_local:,.4g} (SE {self.se_local:,.4g})",
+        ]
+        if self.has_buffer:
+            lines.append(
+                f"  displacement (buffer vs its control) {self.est_displace:,.4g} "
+                f"(SE {self.se_displace:,.4g})"
+            )
+        lines.append(f"  {self.reading}")
+        lines.extend(f"  warning: {w}" for w in self.warnings)
+        return "\n".join(lines)
+
 
 def _weights(
     time_weights: Sequence[float], area_weights: Sequence[float], problems: list[Problem]
@@ -513,14 +531,12 @@ def wdd_harm(
         raise ConfigError(
             "WDD harm", [Problem(f"unknown part {part!r}", "Use total, local or displace.")]
         )
-    ea, sa = attr[part]
-    ests = [float(getattr(r, ea)) for r in res]
-    ses = [float(getattr(r, sa)) for r in res]
-    est = sum(wk * e for wk, e in zip(w, ests, strict=True))
-    se = math.sqrt(sum((wk * s) ** 2 for wk, s in zip(w, ses, strict=True)))
+    combined = {p: _combine(res, w, *a) for p, a in attr.items()}
+    est, se = combined[part]
     z, p = _z_p(est, se)
     crit = float(stats.norm.ppf(0.5 + ci_level / 2))
     warns = tuple(sorted({x for r in res for x in r.warnings}))
+    has_buffer = part == "total" and any(r.has_buffer for r in res)
     return WDDResult(
         method="wdd_harm",
         estimand=f"harm-weighted sum of per-crime-type WDD estimates ({part})",
@@ -531,15 +547,33 @@ def wdd_harm(
         unit=unit,
         ci_level=ci_level,
         warnings=warns,
-        inputs={"crime_types": keys, "estimates": ests, "standard_errors": ses},
+        inputs={"crime_types": keys, "estimates": [float(getattr(r, attr[part][0])) for r in res]},
         params={"weights": dict(zip(keys, w, strict=True)), "part": part},
         maryland_level=3,
         se=se,
         z=z,
-        est_local=est if part == "local" else 0.0,
-        has_buffer=any(r.has_buffer for r in res),
-        reading=_wdd_reading(est, se, 0.0, 0.0, False, ci_level),
+        est_local=combined["local"][0] if part != "displace" else 0.0,
+        se_local=combined["local"][1] if part != "displace" else 0.0,
+        est_displace=combined["displace"][0] if has_buffer else 0.0,
+        se_displace=combined["displace"][1] if has_buffer else 0.0,
+        has_buffer=has_buffer,
+        reading=_wdd_reading(
+            combined["local"][0] if part != "displace" else est,
+            combined["local"][1] if part != "displace" else se,
+            combined["displace"][0],
+            combined["displace"][1],
+            has_buffer,
+            ci_level,
+        ),
     )
+
+
+def _combine(res: Sequence[WDDResult], w: Sequence[float], ea: str, sa: str) -> tuple[float, float]:
+    ests = [float(getattr(r, ea)) for r in res]
+    ses = [float(getattr(r, sa)) for r in res]
+    est = sum(wk * e for wk, e in zip(w, ests, strict=True))
+    se = math.sqrt(sum((wk * s) ** 2 for wk, s in zip(w, ses, strict=True)))
+    return est, se
 
 
 def _align(

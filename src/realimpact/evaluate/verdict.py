@@ -14,6 +14,7 @@ comparable control (DiD, synthetic control, ITS with a comparison series).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,7 +30,9 @@ STRUCTURAL_BREAKS: tuple[tuple[str, str, str], ...] = (
 )
 MIN_PRE_PERIODS = 12
 SMALL_COUNT = 10.0
-POOR_FIT = 0.25  # pre-period mean absolute error / mean observed
+#: Poor pre-period fit: mean absolute error above this share of the mean *and* above three
+#: times the mean absolute deviation of Poisson noise, ``3 sqrt(2/pi) sqrt(mean)``.
+POOR_FIT = 0.25
 
 
 @dataclass(frozen=True)
@@ -109,8 +112,13 @@ def _series_caveats(r: EffectResult) -> list[str]:
         if mean < SMALL_COUNT:
             out.append(f"small counts (pre-period mean {mean:.1f} per period)")
         mae = sum(abs(o - c) for o, c in zip(pre_obs, s.counterfactual[:k], strict=True))
-        if mean > 0 and mae / len(pre_obs) / mean > POOR_FIT:
-            out.append(f"poor pre-period fit (mean absolute error {mae / len(pre_obs) / mean:.0%})")
+        mae /= len(pre_obs)
+        noise = 3 * math.sqrt(2 / math.pi) * math.sqrt(max(mean, 0.0))
+        if mean > 0 and mae / mean > POOR_FIT and mae > noise:
+            out.append(
+                f"poor pre-period fit (mean absolute error {mae / mean:.0%} of the mean, more "
+                "than three times Poisson noise)"
+            )
     for first, last, what in STRUCTURAL_BREAKS:
         if any(first <= t[:7] <= last for t in s.time):
             out.append(f"the window includes {what}, a structural break")
@@ -119,6 +127,8 @@ def _series_caveats(r: EffectResult) -> list[str]:
 
 def _read(r: EffectResult, calibration: Mapping[str, float], alpha: float) -> MethodReading:
     caveats = [f"{d.name}: {d.message}" for d in r.diagnostics if not d.ok]
+    if r.ci_low is not None and r.ci_high is not None and r.ci_high - r.ci_low <= 0:
+        caveats.append("degenerate interval of zero width: the model fitted the pre-period exactly")
     failed = bool(caveats)
     series_cav = _series_caveats(r)
     caveats += series_cav
@@ -145,33 +155,26 @@ def _read(r: EffectResult, calibration: Mapping[str, float], alpha: float) -> Me
 
 
 def _conclude(readings: Sequence[MethodReading]) -> tuple[str, str, str]:
-    trusted = [r for r in readings if r.checks_passed] or list(readings)
-    low = not any(r.checks_passed for r in readings)
+    passed = [r for r in readings if r.checks_passed]
+    trusted = passed or list(readings)
+    set_aside = len(readings) - len(passed) if passed else 0
+    aside = f"; {set_aside} method(s) set aside for failed checks" if set_aside else ""
+    low = not passed
     dirs = {r.direction for r in trusted} - {"no detectable change"}
     n, names = len(trusted), ", ".join(r.method for r in trusted)
     if not dirs:
-        return (
-            "no detectable change",
-            f"no detectable change ({names})",
-            "low" if low else "moderate",
-        )
+        conf = "low" if low else "moderate"
+        return "no detectable change", f"no detectable change ({names}{aside})", conf
     if len(dirs) > 1:
         return "inconclusive", f"inconclusive: methods disagree in direction ({names})", "low"
     d = dirs.pop()
     k = sum(r.direction == d for r in trusted)
     word = "fell" if d == "fall" else "rose"
-    if k == n and not low:
-        return (
-            d,
-            f"the measure {word} relative to the counterfactual ({k} of {n} methods)",
-            "moderate",
-        )
-    return (
-        d,
-        f"some evidence the measure {word} ({k} of {n} methods detect it; the rest see no "
-        "detectable change)",
-        "low",
-    )
+    if k == n and n >= 2 and not low:
+        head = f"the measure {word} relative to the counterfactual ({k} of {n} methods{aside})"
+        return d, head, "moderate"
+    rest = "; the rest see no detectable change" if k < n else ""
+    return d, f"some evidence the measure {word} ({k} of {n} methods{rest}{aside})", "low"
 
 
 def verdict(

@@ -1,0 +1,307 @@
+"""``realimpact evaluate``: did harm fall, against a credible counterfactual, net of displacement?
+
+Commands::
+
+    realimpact evaluate AREA --start YYYY-MM ...      (alias of ``evaluate area AREA``)
+    realimpact evaluate panel CSV --unit-col C --time-col C --outcome C --treated U --start T
+    realimpact evaluate series CSV --outcome C --start T [--time-col C]
+    realimpact evaluate wdq --target B A --buffer B A --control B A
+    realimpact evaluate wdd --target B A --control B A [--buffer B A] [--buffer-control B A]
+
+Each command calls one library function and renders its result (``--json`` for JSON).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from realimpact.cli._common import (
+    JsonOpt,
+    WorkspaceOpt,
+    command,
+    console,
+    emit_json,
+    get_workspace,
+    progress_bar,
+)
+from realimpact.exceptions import ConfigError, Problem
+
+__all__ = ["register"]
+
+
+class _AreaDefaultGroup(TyperGroup):
+    """A group where ``evaluate AREA ...`` means ``evaluate area AREA ...``."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        if args and not args[0].startswith("-") and args[0] not in self.commands:
+            args = ["area", *args]
+        return list(super().parse_args(ctx, args))
+
+
+app = typer.Typer(
+    name="evaluate",
+    cls=_AreaDefaultGroup,
+    no_args_is_help=True,
+    help=(
+        "Evaluate an operation: counterfactual methods (ITS, DiD, synthetic control, "
+        "structural time series), displacement (WDQ, WDD), harm units, value for money and "
+        "an honest verdict. `evaluate AREA ...` is short for `evaluate area AREA ...`.\n\n"
+        "Example: realimpact evaluate wdd --target 207 110 --control 308 318"
+    ),
+)
+
+Pair = tuple[float, float]
+MethodOpt = Annotated[
+    str,
+    typer.Option("--method", "-m", help="did, its, synth, sts or all (comma-separate several)."),
+]
+SeedOpt = Annotated[int, typer.Option("--seed", help="Random seed (simulations, placebos).")]
+CiOpt = Annotated[float, typer.Option("--ci-level", help="Level of intervals.")]
+
+
+def _methods(text: str) -> list[str] | str:
+    parts = [p.strip() for p in text.split(",") if p.strip()]
+    return "all" if parts == ["all"] else parts
+
+
+def _read_csv(path: Path) -> Any:
+    import pandas as pd
+
+    if not path.is_file():
+        raise ConfigError(
+            "input file not found",
+            [Problem(f"{path} does not exist", "Give the path of a CSV file.", file=str(path))],
+        )
+    sep = ";" if path.read_text(encoding="utf-8-sig").split("\n", 1)[0].count(";") else ","
+    return pd.read_csv(path, sep=sep, encoding="utf-8-sig")
+
+
+def _render(result: Any, json_output: bool) -> None:
+    if json_output:
+        emit_json(result)
+    else:
+        console.print(result.summary(), markup=False, highlight=False)
+
+
+def _progress(json_output: bool, total: int) -> Any:
+    bar = progress_bar(transient=True, disable=json_output)
+    task = bar.add_task("evaluating", total=total)
+
+    def step(name: str) -> None:
+        bar.update(task, advance=1, description=f"running {name}")
+
+    return bar, step
+
+
+@app.command("area")
+@command
+def area_cmd(
+    area: Annotated[str, typer.Argument(help="Name of a saved area (the target).")],
+    start: Annotated[str, typer.Option("--start", help="First month of the operation, YYYY-MM.")],
+    end: Annotated[
+        str | None, typer.Option("--end", help="Last month to evaluate, YYYY-MM.")
+    ] = None,
+    buffer: Annotated[str | None, typer.Option("--buffer", help="Saved buffer area.")] = None,
+    control: Annotated[list[str] | None, typer.Option("--control", help="Control area(s).")] = None,
+    crime_type: Annotated[
+        list[str] | None, typer.Option("--crime-type", help="police.uk crime type(s).")
+    ] = None,
+    weights: Annotated[str, typer.Option("--weights", help="Harm weight table.")] = "cchi",
+    cost: Annotated[float | None, typer.Option("--cost", help="Operation cost in GBP.")] = None,
+    method: MethodOpt = "all",
+    seed: SeedOpt = 0,
+    workspace: WorkspaceOpt = None,
+    json_output: JsonOpt = False,
+) -> None:
+    """Evaluate a saved area around a start month: verdict, displacement, harm, value for money.
+
+    Example: realimpact evaluate demo-target --start 2024-06 --buffer demo-buffer --cost 50000
+    """
+    from realimpact.evaluate.area import evaluate_area
+
+    ws = get_workspace(workspace)
+    methods = _methods(method)
+    bar, step = _progress(json_output, 4 if methods == "all" else len(methods))
+    with bar:
+        result = evaluate_area(
+            ws,
+            area,
+            start=start,
+            end=end,
+            buffer=buffer,
+            controls=tuple(control or ()),
+            crime_types=crime_type,
+            weights=weights,
+            cost=cost,
+            methods=("its", "did", "synth", "sts") if methods == "all" else tuple(methods),
+            seed=seed,
+            progress=step,
+        )
+    _render(result, json_output)
+
+
+@app.command("panel")
+@command
+def panel_cmd(
+    csv: Annotated[Path, typer.Argument(help="Long-format CSV: one row per unit x period.")],
+    unit_col: Annotated[str, typer.Option("--unit-col", help="Unit column.")],
+    time_col: Annotated[str, typer.Option("--time-col", help="Time column.")],
+    outcome: Annotated[str, typer.Option("--outcome", help="Outcome column (counts).")],
+    treated: Annotated[list[str], typer.Option("--treated", help="Treated unit(s).")],
+    start: Annotated[str, typer.Option("--start", help="First post-intervention period.")],
+    end: Annotated[str | None, typer.Option("--end", help="Last period evaluated.")] = None,
+    covariates: Annotated[
+        list[str] | None, typer.Option("--covariates", help="Covariate column(s).")
+    ] = None,
+    method: MethodOpt = "did,synth",
+    ci_level: CiOpt = 0.95,
+    seed: SeedOpt = 0,
+    json_output: JsonOpt = False,
+) -> None:
+    """Evaluate treated unit(s) of any long panel by DiD, synthetic control and/or ITS.
+
+    Example: realimpact evaluate panel prop99.csv --unit-col State --time-col Year
+    --outcome PacksPerCapita --treated California --start 1989 --method synth
+    """
+    from realimpact.evaluate._run import evaluate_panel
+
+    data = _read_csv(csv)
+    start_v, end_v = _typed(data, time_col, start), _typed(data, time_col, end)
+    methods = _methods(method)
+    bar, step = _progress(json_output, 3 if methods == "all" else len(methods))
+    with bar:
+        result = evaluate_panel(
+            data,
+            unit=unit_col,
+            time=time_col,
+            outcome=outcome,
+            treated=treated[0] if len(treated) == 1 else treated,
+            start=start_v,
+            end=end_v,
+            covariates=tuple(covariates or ()),
+            methods=methods,
+            ci_level=ci_level,
+            seed=seed,
+            progress=step,
+        )
+    _render(result, json_output)
+
+
+def _typed(data: Any, column: str, value: str | None) -> Any:
+    """Match a command-line period to the column's type (so 1989 finds integer years)."""
+    if value is None or column not in data.columns:
+        return value
+    kind = data[column].dtype.kind
+    try:
+        if kind in "iu":
+            return int(value)
+        if kind == "f":
+            return float(value)
+    except ValueError:
+        return value
+    return value
+
+
+@app.command("series")
+@command
+def series_cmd(
+    csv: Annotated[Path, typer.Argument(help="CSV with one row per period.")],
+    outcome: Annotated[str, typer.Option("--outcome", help="Outcome column.")],
+    start: Annotated[str, typer.Option("--start", help="First post period (label or row).")],
+    time_col: Annotated[
+        str | None, typer.Option("--time-col", help="Time column (default: row numbers).")
+    ] = None,
+    end: Annotated[str | None, typer.Option("--end", help="Last period evaluated.")] = None,
+    covariates: Annotated[
+        list[str] | None, typer.Option("--covariates", help="Covariate series column(s).")
+    ] = None,
+    method: MethodOpt = "its,sts",
+    ci_level: CiOpt = 0.95,
+    seed: SeedOpt = 0,
+    json_output: JsonOpt = False,
+) -> None:
+    """Evaluate one series (optionally with covariate series) by ITS and/or STS.
+
+    Time may be dates, months or row numbers (omit --time-col to use row numbers from 0).
+
+    Example: realimpact evaluate series arma_data.csv --outcome y --covariates X
+    --start 70 --method sts
+    """
+    from realimpact.evaluate._run import evaluate_series
+
+    data = _read_csv(csv)
+    tcol = time_col or "row"
+    if time_col is None:
+        data = data.assign(row=range(len(data)))
+    methods = _methods(method)
+    bar, step = _progress(json_output, 2 if methods == "all" else len(methods))
+    with bar:
+        result = evaluate_series(
+            data,
+            time=tcol,
+            outcome=outcome,
+            start=_typed(data, tcol, start),
+            end=_typed(data, tcol, end),
+            covariates=tuple(covariates or ()),
+            methods=methods,
+            ci_level=ci_level,
+            seed=seed,
+            progress=step,
+        )
+    _render(result, json_output)
+
+
+@app.command("wdq")
+@command
+def wdq_cmd(
+    target: Annotated[tuple[float, float], typer.Option("--target", help="Target BEFORE AFTER.")],
+    buffer: Annotated[tuple[float, float], typer.Option("--buffer", help="Buffer BEFORE AFTER.")],
+    control: Annotated[
+        tuple[float, float], typer.Option("--control", help="Control BEFORE AFTER.")
+    ],
+    json_output: JsonOpt = False,
+) -> None:
+    """Weighted Displacement Quotient (Bowers & Johnson 2003) from before/after counts.
+
+    Example: realimpact evaluate wdq --target 100 50 --buffer 100 75 --control 100 100
+    """
+    from realimpact.evaluate.displacement import wdq
+
+    _render(wdq(target, buffer, control), json_output)
+
+
+@app.command("wdd")
+@command
+def wdd_cmd(
+    target: Annotated[tuple[float, float], typer.Option("--target", help="Target BEFORE AFTER.")],
+    control: Annotated[
+        tuple[float, float], typer.Option("--control", help="Control BEFORE AFTER.")
+    ],
+    buffer: Annotated[
+        tuple[float, float] | None, typer.Option("--buffer", help="Buffer BEFORE AFTER.")
+    ] = None,
+    buffer_control: Annotated[
+        tuple[float, float] | None,
+        typer.Option("--buffer-control", help="Control for the buffer, BEFORE AFTER."),
+    ] = None,
+    ci_level: CiOpt = 0.95,
+    json_output: JsonOpt = False,
+) -> None:
+    """Weighted Displacement Difference test (Wheeler & Ratcliffe 2018) with SE, z, p, interval.
+
+    Example: realimpact evaluate wdd --target 207 110 --control 308 318
+    --buffer 178 157 --buffer-control 150 140
+    """
+    from realimpact.evaluate.displacement import wdd
+
+    result = wdd(target, control, buffer=buffer, buffer_control=buffer_control, ci_level=ci_level)
+    _render(result, json_output)
+
+
+def register(root: typer.Typer) -> None:
+    """Add the ``evaluate`` group to the root app."""
+    root.add_typer(app, name="evaluate")

@@ -1,0 +1,492 @@
+"""Evaluate a named workspace area end to end.
+
+:func:`evaluate_area` pulls monthly series for a target area, its buffer and control areas
+from the workspace store (:mod:`realimpact.data.series`), runs the counterfactual methods
+on the target's crime count and on its harm-weighted total, measures displacement in the
+buffer (WDQ and WDD, per crime type and harm-weighted), reports police-activity offences
+apart, prices the crimes avoided against the operation's cost, and gives a cautious
+verdict (:func:`realimpact.evaluate.verdict.verdict`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+from scipy import stats
+
+from realimpact.data.areas import Area, buffer_area, candidate_controls, load_area
+from realimpact.data.series import panel
+from realimpact.data.weights import WeightTable
+from realimpact.evaluate._result import EffectResult
+from realimpact.evaluate._run import Evaluation, evaluate_panel, method_function
+from realimpact.evaluate.costs import (
+    AvoidedCrimes,
+    CostTable,
+    OperationCost,
+    ValueForMoney,
+    value_for_money,
+)
+from realimpact.evaluate.displacement import WDDResult, WDQResult, wdd, wdd_harm, wdq
+from realimpact.evaluate.harm import resolve_weights
+from realimpact.evaluate.verdict import Verdict, verdict
+from realimpact.exceptions import ConfigError, Problem
+from realimpact.jsonable import to_jsonable
+from realimpact.workspace import Workspace
+
+__all__ = ["AreaEvaluation", "Displacement", "evaluate_area"]
+
+ProgressFn = Callable[[str], None]
+TARGET, BUFFER = "target", "buffer"
+
+
+@dataclass(frozen=True)
+class Displacement:
+    """WDQ and WDD for the buffer: on counts, per crime type, and harm-weighted."""
+
+    before: tuple[str, str]
+    after: tuple[str, str]
+    wdq_count: WDQResult | None
+    wdq_harm: WDQResult | None
+    wdd_count: WDDResult
+    wdd_by_type: Mapping[str, WDDResult]
+    wdd_harm: WDDResult | None
+    sizes: tuple[int, int, int] = (1, 1, 1)
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = to_jsonable(self.__dict__)
+        return out
+
+    def summary(self) -> str:
+        lines = [
+            f"Displacement (before {self.before[0]}..{self.before[1]}, after "
+            f"{self.after[0]}..{self.after[1]}):",
+            self.wdd_count.summary(),
+        ]
+        if self.wdd_harm is not None:
+            lines.append(self.wdd_harm.summary())
+        if self.wdq_count is not None:
+            lines.append(self.wdq_count.summary())
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class AreaEvaluation:
+    """Everything :func:`evaluate_area` found, with the verdict first."""
+
+    area: str
+    lsoas: tuple[str, ...]
+    buffer: str
+    buffer_lsoas: tuple[str, ...]
+    controls: Mapping[str, tuple[str, ...]]
+    start: str
+    end: str | None
+    verdict: Verdict
+    counts: Evaluation
+    harm: Evaluation | None
+    activity: EffectResult | None
+    displacement: Displacement | None
+    value_for_money: ValueForMoney | None
+    sustainability: Any
+    weights: str
+    harm_unit: str
+    notes: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+    seed: int = 0
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = to_jsonable(self.__dict__)
+        return out
+
+    def summary(self) -> str:
+        lines = [
+            f"Evaluation of {self.area} ({len(self.lsoas)} LSOAs) from {self.start}"
+            f"{f' to {self.end}' if self.end else ''}; buffer {self.buffer} "
+            f"({len(self.buffer_lsoas)} LSOAs); {len(self.controls)} control units",
+            self.verdict.summary(),
+        ]
+        if self.harm is not None:
+            lines += [
+                "",
+                f"In harm units ({self.weights}, {self.harm_unit}):",
+                self.harm.verdict.summary(),
+            ]
+        if self.activity is not None:
+            a = self.activity
+            lines += [
+                "",
+                "Police activity (Drugs, Possession of weapons; not harm): "
+                f"{a.estimate:+,.3g} per month ({a.method})",
+            ]
+        if self.displacement is not None:
+            lines += ["", self.displacement.summary()]
+        if self.value_for_money is not None:
+            lines += ["", "Value for money:", self.value_for_money.summary()]
+        lines += [f"note: {n}" for n in self.notes] + [f"warning: {w}" for w in self.warnings]
+        return "\n".join(lines)
+
+
+def _load(workspace: Workspace, area: Area | str) -> Area:
+    return area if isinstance(area, Area) else load_area(workspace, area)
+
+
+def _control_units(
+    workspace: Workspace,
+    target: Area,
+    buffer: Area,
+    controls: Sequence[Area | str],
+    crime_types: Sequence[str] | None,
+    start: str,
+    n_donors: int,
+) -> tuple[dict[str, tuple[str, ...]], list[str]]:
+    """Named control units: the given areas, or groups of ranked candidate LSOAs."""
+    if controls:
+        areas = [_load(workspace, c) for c in controls]
+        return {a.name: tuple(a.lsoas) for a in areas}, []
+    k = max(1, len(target.lsoas))
+    pre_end = str(pd.Period(start, "M") - 1)
+    cand = candidate_controls(
+        workspace,
+        target,
+        n=n_donors * k,
+        exclude=buffer.lsoas,
+        crime_types=crime_types,
+        end=pre_end,
+    )
+    codes = list(cand.lsoas)
+    units = {f"control-{i // k + 1:02d}": tuple(codes[i : i + k]) for i in range(0, len(codes), k)}
+    units = {u: c for u, c in units.items() if len(c) == k}
+    note = (
+        f"controls: {len(units)} units of {k} LSOAs each, from the {len(codes)} LSOAs of "
+        f"the force most similar to the target in pre-period level and trend "
+        f"({cand.method}); buffer and adjacent LSOAs excluded"
+    )
+    return units, [note]
+
+
+def _totals(
+    frame: pd.DataFrame, table: WeightTable, crime_types: Sequence[str] | None
+) -> pd.DataFrame:
+    """Per unit x month: harm-type count, harm, and activity count."""
+    w = table.harm_weights()
+    f = frame if crime_types is None else frame[frame["crime_type"].isin(crime_types)]
+    is_h = f["crime_type"].isin(list(w))
+    is_a = f["crime_type"].isin(list(table.activity_types))
+    f = f.assign(
+        n_harm=f["count"].where(is_h, 0.0),
+        h=f["harm"].where(is_h, 0.0).fillna(0.0),
+        n_act=f["count"].where(is_a, 0.0),
+    )
+    g = f.groupby(["unit", "month"], as_index=False)[["n_harm", "h", "n_act"]].sum()
+    return g.rename(columns={"n_harm": "count", "h": "harm", "n_act": "activity"})
+
+
+def _windows(
+    months: Sequence[str], start: str, end: str | None
+) -> tuple[tuple[str, str], tuple[str, str]]:
+    """Before and after windows of equal length for the WDQ/WDD."""
+    post = [m for m in months if m >= start and (end is None or m <= end)]
+    pre = [m for m in months if m < start]
+    n = min(len(pre), len(post))
+    if n == 0:
+        raise ConfigError(
+            "displacement",
+            [
+                Problem(
+                    f"no months before or after {start} in the store",
+                    "Import data around the start month.",
+                    column="start",
+                )
+            ],
+        )
+    return (pre[-n], pre[-1]), (post[0], post[n - 1])
+
+
+def _sums(
+    frame: pd.DataFrame, col: str, unit_is: Callable[[pd.Series], pd.Series], win: tuple[str, str]
+) -> float:
+    m = frame["month"].between(*win) & unit_is(frame["unit"])
+    return float(frame.loc[m, col].sum())
+
+
+def _displacement(
+    frame: pd.DataFrame,
+    tot: pd.DataFrame,
+    table: WeightTable,
+    start: str,
+    end: str | None,
+    ci_level: float,
+    sizes: tuple[int, int, int],
+) -> Displacement:
+    months = sorted(tot["month"].unique())
+    n_t, n_b, n_c = (float(max(1, n)) for n in sizes)
+    aw = (n_c, n_t, n_c, n_b)
+    before, after = _windows(months, start, end)
+
+    def pair(
+        df: pd.DataFrame, col: str, pred: Callable[[pd.Series], pd.Series]
+    ) -> tuple[float, float]:
+        return (_sums(df, col, pred, before), _sums(df, col, pred, after))
+
+    is_t: Callable[[pd.Series], pd.Series] = lambda u: u == TARGET  # noqa: E731
+    is_b: Callable[[pd.Series], pd.Series] = lambda u: u == BUFFER  # noqa: E731
+    is_c: Callable[[pd.Series], pd.Series] = lambda u: ~u.isin([TARGET, BUFFER])  # noqa: E731
+    T, B, C = pair(tot, "count", is_t), pair(tot, "count", is_b), pair(tot, "count", is_c)
+    by_type: dict[str, WDDResult] = {}
+    for ct in sorted(table.harm_weights()):
+        sub = frame[frame["crime_type"] == ct]
+        if sub.empty:
+            continue
+        t, b, c = pair(sub, "count", is_t), pair(sub, "count", is_b), pair(sub, "count", is_c)
+        by_type[ct] = wdd(
+            t,
+            c,
+            buffer=b,
+            buffer_control=c,
+            area_weights=aw,
+            ci_level=ci_level,
+            crime_type=ct,
+            unit="crimes per LSOA",
+        )
+    harm = (
+        wdd_harm(by_type, table.harm_weights(), ci_level=ci_level, unit=f"{table.unit} per LSOA")
+        if by_type
+        else None
+    )
+    Th, Bh, Ch = pair(tot, "harm", is_t), pair(tot, "harm", is_b), pair(tot, "harm", is_c)
+    return Displacement(
+        before=before,
+        after=after,
+        wdq_count=_safe_wdq(T, B, C, "crimes"),
+        wdq_harm=_safe_wdq(Th, Bh, Ch, table.unit),
+        wdd_count=wdd(
+            T,
+            C,
+            buffer=B,
+            buffer_control=C,
+            area_weights=aw,
+            ci_level=ci_level,
+            unit="crimes per LSOA",
+        ),
+        wdd_by_type=by_type,
+        wdd_harm=harm,
+        sizes=sizes,
+    )
+
+
+def _safe_wdq(
+    T: tuple[float, float], B: tuple[float, float], C: tuple[float, float], unit: str
+) -> WDQResult | None:
+    try:
+        return wdq(T, B, C, unit=unit)
+    except ConfigError:
+        return None
+
+
+def _activity(
+    tot: pd.DataFrame, start: str, end: str | None, ci_level: float, seed: int
+) -> EffectResult | None:
+    fn = method_function("its")
+    t = tot[tot["unit"] == TARGET][["month", "activity"]]
+    if fn is None or t["activity"].sum() == 0:
+        return None
+    try:
+        return fn(
+            t, time="month", outcome="activity", start=start, end=end, ci_level=ci_level, seed=seed
+        )
+    except ConfigError:
+        return None
+
+
+def _sustainability(result: EffectResult | None) -> Any:
+    try:
+        from realimpact.evaluate import sustainability as mod  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    fn = getattr(mod, "sustainability", mod)
+    if result is None or not callable(fn):
+        return None
+    try:
+        return fn(result)
+    except (ConfigError, TypeError, ValueError):
+        return None
+
+
+def _value(
+    disp: Displacement | None,
+    cost: float | OperationCost | None,
+    unit_costs: CostTable | None,
+    seed: int,
+) -> ValueForMoney | None:
+    if cost is None or disp is None:
+        return None
+    avoided = {ct: _avoided(r, disp.sizes) for ct, r in disp.wdd_by_type.items()}
+    return value_for_money(avoided, operation_cost=cost, unit_costs=unit_costs, seed=seed)
+
+
+def _avoided(r: WDDResult, sizes: tuple[int, int, int]) -> AvoidedCrimes:
+    """Crimes avoided in target + buffer from a per-LSOA WDD (positive = fewer crimes)."""
+    n_t, n_b = sizes[0], sizes[1]
+    est = -(r.est_local * n_t + r.est_displace * n_b)
+    se = math.sqrt((r.se_local * n_t) ** 2 + (r.se_displace * n_b) ** 2)
+    z = float(stats.norm.ppf(0.5 + r.ci_level / 2))
+    return AvoidedCrimes(est, est - z * se, est + z * se, r.ci_level)
+
+
+def _run_outcome(
+    tot: pd.DataFrame,
+    outcome: str,
+    start: str,
+    end: str | None,
+    methods: Sequence[str],
+    ci_level: float,
+    seed: int,
+    progress: ProgressFn | None,
+) -> Evaluation:
+    data = tot[["unit", "month", outcome]]
+    return evaluate_panel(
+        data,
+        unit="unit",
+        time="month",
+        outcome=outcome,
+        treated=TARGET,
+        start=start,
+        end=end,
+        methods=list(methods),
+        ci_level=ci_level,
+        seed=seed,
+        progress=progress,
+    )
+
+
+def evaluate_area(
+    workspace: Workspace,
+    area: Area | str,
+    *,
+    start: str,
+    end: str | None = None,
+    buffer: Area | str | None = None,
+    controls: Sequence[Area | str] = (),
+    crime_types: Sequence[str] | None = None,
+    weights: WeightTable | str | None = None,
+    cost: float | OperationCost | None = None,
+    methods: Sequence[str] = ("its", "did", "synth", "sts"),
+    unit_costs: CostTable | None = None,
+    n_donors: int = 20,
+    ci_level: float = 0.95,
+    seed: int = 0,
+    progress: ProgressFn | None = None,
+) -> AreaEvaluation:
+    """Evaluate an operation in a saved area: verdict, harm, displacement, value for money.
+
+    Parameters
+    ----------
+    workspace
+        Workspace whose store holds the police.uk data.
+    area
+        The target area (a saved area's name or an :class:`~realimpact.data.areas.Area`).
+    start, end
+        First month of the operation and last month evaluated (``YYYY-MM``).
+    buffer
+        Where displacement would show; default: the LSOAs adjacent to the target.
+    controls
+        Control areas (each one unit). Default: groups of the force's LSOAs most similar
+        to the target in pre-period level and trend, each group the size of the target
+        (:func:`~realimpact.data.areas.candidate_controls`), ``n_donors`` groups.
+    crime_types
+        police.uk crime types (default: all harm types of the weight table).
+    weights
+        Harm weight table (default CCHI); activity offences are reported apart.
+    cost
+        Operation cost (GBP, or an :class:`OperationCost`): enables value for money.
+    methods
+        Counterfactual methods among ``its``, ``did``, ``synth``, ``sts``.
+    unit_costs
+        Unit costs of crime (default: shipped table, values not verified).
+    ci_level, seed
+        Interval level and random seed for every method.
+    progress
+        Called with each step's name.
+
+    Returns
+    -------
+    AreaEvaluation
+
+    Notes
+    -----
+    The outcome is the monthly count of the harm types (the types the weight table
+    scores, activity offences excluded); the same methods run on the harm-weighted total.
+    Displacement compares equal before/after windows (the months just before the start and
+    the first months from it) in the target, buffer and the pooled controls; the WDD per
+    crime type, net of displacement, gives the crimes avoided that value for money prices.
+    The verdict rests on the count methods, with displacement and data caveats attached.
+    """
+    step = progress or (lambda _name: None)
+    step("loading areas")
+    target = _load(workspace, area)
+    notes: list[str] = []
+    if buffer is None:
+        buf = buffer_area(target, adjacent=True, name=f"{target.name}-buffer")
+        notes.append(f"buffer: the {len(buf.lsoas)} LSOAs adjacent to the target (none given)")
+    else:
+        buf = _load(workspace, buffer)
+    units, cnotes = _control_units(workspace, target, buf, controls, crime_types, start, n_donors)
+    notes += cnotes
+    table = resolve_weights(weights)
+    step("reading series")
+    frame = panel(
+        workspace,
+        {TARGET: target.lsoas, BUFFER: buf.lsoas, **units},
+        crime_types=crime_types,
+        end=end,
+        weights=table,
+    )
+    tot = _totals(frame, table, crime_types)
+    counts = _run_outcome(tot, "count", start, end, methods, ci_level, seed, progress)
+    harm = _run_outcome(tot, "harm", start, end, methods, ci_level, seed, progress)
+    step("displacement")
+    sizes = (len(target.lsoas), len(buf.lsoas), sum(len(c) for c in units.values()))
+    disp = _displacement(frame, tot, table, start, end, ci_level, sizes)
+    activity = _activity(tot, start, end, ci_level, seed)
+    vfm = _value(disp, cost, unit_costs, seed)
+    primary = counts.results.get("its") or next(iter(counts.results.values()), None)
+    caveats = [disp.wdd_count.reading]
+    if vfm is not None and vfm.unverified:
+        caveats.append("value for money uses unit costs not verified against the Home Office table")
+    final = verdict(list(counts.results.values()), alpha=1 - ci_level, extra_caveats=caveats)
+    notes.append(
+        f"harm weights: {table.name} ({table.unit}); {', '.join(sorted(table.activity_types))} "
+        "reported as police activity, not harm"
+    )
+    return AreaEvaluation(
+        area=target.name,
+        lsoas=tuple(target.lsoas),
+        buffer=buf.name,
+        buffer_lsoas=tuple(buf.lsoas),
+        controls=units,
+        start=start,
+        end=end,
+        verdict=final,
+        counts=counts,
+        harm=harm,
+        activity=activity,
+        displacement=disp,
+        value_for_money=vfm,
+        sustainability=_sustainability(primary),
+        weights=table.name,
+        harm_unit=table.unit,
+        notes=tuple(notes),
+        warnings=tuple(target.warnings) + tuple(buf.warnings),
+        seed=seed,
+        params={
+            "methods": list(methods),
+            "crime_types": None if crime_types is None else list(crime_types),
+            "ci_level": ci_level,
+            "n_donors": n_donors,
+            "cost": to_jsonable(cost),
+        },
+    )
