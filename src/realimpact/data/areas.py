@@ -443,7 +443,8 @@ def load_area(workspace: Workspace, name: str) -> Area:
 
 def list_areas(workspace: Workspace) -> list[Area]:
     """Every area saved in the workspace, sorted by name."""
-    return [load_area(workspace, p.stem) for p in sorted(workspace.areas_dir.glob("*.json"))]
+    found = [load_area(workspace, p.stem) for p in workspace.areas_dir.glob("*.json")]
+    return sorted(found, key=lambda a: a.name)
 
 
 def delete_area(workspace: Workspace, name: str) -> None:
