@@ -179,7 +179,7 @@ def test_saving_over_an_existing_area_fails_and_leaves_it_unchanged(
 
 @pytest.fixture(scope="module")
 def violence_2023h2() -> pd.DataFrame:
-    """Real violence and sexual offence counts per 2021 LSOA and month, Cleveland 2023-06 .. 2023-12."""
+    """Real violence and sexual offence counts per 2021 LSOA, Cleveland 2023-06 .. 2023-12."""
     folder = sample_data.path("policeuk", "cleveland", "street")
     months = [f"2023-{m:02d}" for m in range(6, 13)]
     rows = pd.concat(
