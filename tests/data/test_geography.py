@@ -163,3 +163,16 @@ def test_cleveland_force_holds_the_359_lsoas_of_its_four_authorities() -> None:
     assert len(codes) == 359
     assert set(force_of(codes[:5]).values()) == {CLEVELAND_PFA}
     assert {lsoa_info(c).lad_code for c in codes[::20]} <= CLEVELAND_LADS
+
+
+@pytest.mark.parametrize("module", ["geography", "crosswalk", "areas", "weights"])
+def test_docstring_examples_run(module: str) -> None:
+    import doctest
+    import importlib
+    import warnings
+
+    mod = importlib.import_module(f"realimpact.data.{module}")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = doctest.testmod(mod, optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 0 and result.failed == 0
