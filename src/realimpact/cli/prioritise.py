@@ -1,0 +1,276 @@
+"""``realimpact prioritise`` and ``realimpact decision``: rank problems, record decisions."""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+from typing import Annotated, Literal, cast
+
+import typer
+from rich.table import Table
+
+from realimpact import prioritise as lib
+from realimpact.cli._common import (
+    JsonOpt,
+    WorkspaceOpt,
+    command,
+    console,
+    emit_json,
+    err_console,
+    get_workspace,
+    progress_bar,
+)
+from realimpact.exceptions import ConfigError, Problem
+
+__all__ = ["register"]
+
+decision_app = typer.Typer(help="Decision records: the ranking as decided, kept with history.")
+
+ProblemsArg = Annotated[Path | None, typer.Argument(help="Problems file (YAML or CSV).")]
+ProblemsOpt = Annotated[
+    Path | None, typer.Option("--problems", "-p", help="Problems file (YAML or CSV).")
+]
+WeightsOpt = Annotated[
+    Path | None, typer.Option("--weights", help="Partner weights YAML (partners: {...}).")
+]
+PresetOpt = Annotated[str, typer.Option("--preset", help="Scoring preset: ukdpc, morile-style.")]
+ModelOpt = Annotated[Path | None, typer.Option("--model", help="Own scoring-model YAML file.")]
+MethodOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--method",
+        help="Weight aggregation: arithmetic, equal_influence, "
+        "geometric, median (default: the weights file's).",
+    ),
+]
+DrawsOpt = Annotated[int, typer.Option("--draws", min=1, help="Monte Carlo draws.")]
+SeedOpt = Annotated[int | None, typer.Option("--seed", help="Random seed (reproducible).")]
+TopOpt = Annotated[int, typer.Option("--top", min=1, help="k for P(top k) and sensitivity.")]
+
+
+def _problems_path(file: Path | None, problems: Path | None) -> Path:
+    if (file is None) == (problems is None):
+        raise ConfigError(
+            "give the problems file once",
+            [
+                Problem(
+                    "give FILE or --problems, not both or neither.",
+                    "e.g. realimpact prioritise examples/prioritise/cleveland_problems.yaml",
+                    column="problems",
+                )
+            ],
+        )
+    return cast(Path, file or problems)
+
+
+def _method(method: str | None) -> lib._weights.AggregationMethod | None:
+    if method is not None and method not in lib.AGGREGATION_METHODS:
+        raise ConfigError(
+            f"unknown method {method!r}",
+            [
+                Problem(
+                    f"{method!r} is not an aggregation method.",
+                    f"Use one of: {', '.join(lib.AGGREGATION_METHODS)}.",
+                    column="method",
+                )
+            ],
+        )
+    return cast(Literal["arithmetic", "equal_influence", "geometric", "median"] | None, method)
+
+
+def _render(result: lib.PrioritisationResult) -> None:
+    pct = round(result.interval * 100)
+    table = Table(title=f"Priorities ({result.model_id}; {result.method} weights)")
+    for col in (
+        "rank",
+        "problem",
+        "score",
+        "median rank",
+        f"{pct}% rank interval",
+        f"P(top {result.top_k})",
+    ):
+        table.add_column(col, justify="left" if col == "problem" else "right")
+    for p in result.problems:
+        table.add_row(
+            str(p.rank),
+            p.name,
+            f"{p.score:.1f}",
+            str(p.median_rank),
+            f"{p.rank_low}–{p.rank_high}",
+            f"{p.p_top_k:.2f}",
+        )
+    console.print(table)
+    console.print(f"[dim]{result.model_status}[/]")
+    console.print(result.sensitivity.summary(), highlight=False)
+    if result.agreement is not None:
+        console.print(result.agreement.summary(), highlight=False)
+    console.print(
+        f"[dim]{result.draws} draws, seed {result.seed}, {result.distribution} ranges,"
+        f" weight uncertainty {result.weight_uncertainty}[/]"
+    )
+
+
+def prioritise_command(
+    file: ProblemsArg = None,
+    problems: ProblemsOpt = None,
+    weights: WeightsOpt = None,
+    preset: PresetOpt = "ukdpc",
+    model: ModelOpt = None,
+    method: MethodOpt = None,
+    draws: DrawsOpt = 10_000,
+    seed: SeedOpt = None,
+    top: TopOpt = 3,
+    json_output: JsonOpt = False,
+) -> None:
+    """Rank problems with rank intervals, P(top k) and a sensitivity view.
+
+    Example: realimpact prioritise cleveland_problems.yaml --weights cleveland_weights.yaml --seed 1
+
+    (run in examples/prioritise/; add --json for JSON, --top K for P(top K)).
+    """
+    path = _problems_path(file, problems)
+    with progress_bar(transient=True, disable=json_output) as bar:
+        task = bar.add_task("Monte Carlo", total=draws)
+        result = lib.prioritise_files(
+            path,
+            weights,
+            preset=preset,
+            model_file=model,
+            method=_method(method),
+            draws=draws,
+            seed=seed,
+            top_k=top,
+            progress=lambda n: bar.advance(task, n),
+        )
+    if json_output:
+        emit_json(result)
+    else:
+        _render(result)
+
+
+@decision_app.command("record")
+@command
+def record(
+    decision: Annotated[
+        Path,
+        typer.Argument(
+            help="Decision YAML: title, decided_on, participants, reasons, prioritised, tolerated."
+        ),
+    ],
+    problems: Annotated[Path, typer.Option("--problems", "-p", help="Problems file.")],
+    weights: WeightsOpt = None,
+    preset: PresetOpt = "ukdpc",
+    model: ModelOpt = None,
+    method: MethodOpt = None,
+    draws: DrawsOpt = 10_000,
+    seed: SeedOpt = None,
+    top: TopOpt = 3,
+    workspace: WorkspaceOpt = None,
+    json_output: JsonOpt = False,
+) -> None:
+    """Rank the problems and save the decision as a new version (history is kept).
+
+    Example: realimpact decision record cleveland_decision.yaml -p cleveland_problems.yaml --seed 1
+
+    (run in examples/prioritise/; add --weights cleveland_weights.yaml --top 2).
+    """
+    ws = get_workspace(workspace)
+    saved, path = lib.record_decision_files(
+        ws,
+        decision,
+        problems,
+        weights,
+        preset=preset,
+        model_file=model,
+        method=_method(method),
+        draws=draws,
+        seed=seed,
+        top_k=top,
+    )
+    if json_output:
+        emit_json({"path": str(path), "record": saved})
+        return
+    console.print(saved.to_markdown(), highlight=False)
+    err_console.print(f"Saved version {saved.version} to {path}", highlight=False)
+
+
+@decision_app.command("show")
+@command
+def show(
+    slug: Annotated[str, typer.Argument(help="Decision name (folder under decisions/).")],
+    version: Annotated[
+        int | None, typer.Option("--version", help="Version (default latest).")
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", help="markdown, html or csv.")] = "markdown",
+    workspace: WorkspaceOpt = None,
+    json_output: JsonOpt = False,
+) -> None:
+    """Show a saved decision record as Markdown, HTML or CSV (or JSON with --json).
+
+    Example: realimpact decision show cleveland-drug-markets-2026-27 --format html
+    """
+    history = lib.decision_history(get_workspace(workspace, create=False), slug)
+    rec = history[-1] if version is None else _version(history, version)
+    if json_output:
+        emit_json(rec)
+        return
+    out = {"markdown": rec.to_markdown, "html": rec.to_html, "csv": rec.to_csv}.get(fmt)
+    if out is None:
+        raise ConfigError(
+            f"unknown format {fmt!r}",
+            [Problem(f"{fmt!r} is not a format.", "Use markdown, html or csv.", column="format")],
+        )
+    typer.echo(out())
+
+
+def _version(history: tuple[lib.DecisionRecord, ...], v: int) -> lib.DecisionRecord:
+    for rec in history:
+        if rec.version == v:
+            return rec
+    raise ConfigError(
+        f"no version {v}",
+        [
+            Problem(
+                f"version {v} does not exist.",
+                f"Use one of: {', '.join(str(r.version) for r in history)}.",
+                column="version",
+            )
+        ],
+    )
+
+
+@decision_app.command("history")
+@command
+def history(
+    slug: Annotated[str, typer.Argument(help="Decision name (folder under decisions/).")],
+    workspace: WorkspaceOpt = None,
+    json_output: JsonOpt = False,
+) -> None:
+    """List the versions of a decision, and what changed from each to the next.
+
+    Example: realimpact decision history cleveland-drug-markets-2026-27
+    """
+    recs = lib.decision_history(get_workspace(workspace, create=False), slug)
+    diffs = [lib.diff_decisions(a, b) for a, b in itertools.pairwise(recs)]
+    if json_output:
+        emit_json({"versions": [r.version for r in recs], "diffs": diffs})
+        return
+    table = Table(title=f"Decision {slug}")
+    for col in ("version", "decided on", "recorded at", "prioritised", "tolerated"):
+        table.add_column(col)
+    for r in recs:
+        table.add_row(
+            str(r.version),
+            r.decided_on.isoformat(),
+            str(r.recorded_at),
+            ", ".join(i.problem for i in r.items if i.decision == "prioritised"),
+            ", ".join(i.problem for i in r.tolerated),
+        )
+    console.print(table)
+    for d in diffs:
+        console.print(d.summary(), highlight=False)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("prioritise")(command(prioritise_command))
+    app.add_typer(decision_app, name="decision")
