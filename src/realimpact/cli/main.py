@@ -13,7 +13,7 @@ import typer
 
 from realimpact import __version__
 
-_COMMAND_MODULES: tuple[str, ...] = ("area", "data", "evaluate", "framework", "series")
+_COMMAND_MODULES: tuple[str, ...] = ("area", "data", "demo", "evaluate", "framework", "series")
 
 app = typer.Typer(
     name="realimpact",
