@@ -13,7 +13,16 @@ import typer
 
 from realimpact import __version__
 
-_COMMAND_MODULES: tuple[str, ...] = ("area", "data", "demo", "evaluate", "framework", "series")
+_COMMAND_MODULES: tuple[str, ...] = (
+    "area",
+    "data",
+    "demo",
+    "evaluate",
+    "framework",
+    "ocg",
+    "prioritise",
+    "series",
+)
 
 app = typer.Typer(
     name="realimpact",
