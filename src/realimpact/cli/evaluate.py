@@ -125,7 +125,8 @@ def area_cmd(
 
     ws = get_workspace(workspace)
     methods = _methods(method)
-    bar, step = _progress(json_output, 4 if methods == "all" else len(methods))
+    n = 4 if methods == "all" else len(methods)
+    bar, step = _progress(json_output, 2 * n + 3)
     with bar:
         result = evaluate_area(
             ws,

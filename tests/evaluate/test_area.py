@@ -1,0 +1,123 @@
+"""Evaluating a real Cleveland area end to end (police.uk sample shipped in the package)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from realimpact.data.areas import area_from_lsoas, buffer_area, save_area
+from realimpact.data.importing import import_paths
+from realimpact.evaluate.area import AreaEvaluation, evaluate_area
+from realimpact.workspace import Workspace, open_workspace
+
+STREET = Path(__file__).parents[2] / "src/realimpact/sample_data/policeuk/cleveland/street"
+# Middlesbrough 013 (MSOA): LSOAs 013A-C, unchanged between the 2011 and 2021 vintages.
+TARGET = ("E01012046", "E01012047", "E01012048")
+HARM_TYPES_CCHI = {  # every police.uk type with a CCHI score that is not an activity type
+    "Bicycle theft",
+    "Burglary",
+    "Criminal damage and arson",
+    "Other crime",
+    "Other theft",
+    "Public order",
+    "Robbery",
+    "Shoplifting",
+    "Theft from the person",
+    "Vehicle crime",
+    "Violence and sexual offences",
+}
+
+
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
+    ws = open_workspace(tmp_path_factory.mktemp("area") / "ws", create=True)
+    import_paths(ws, [STREET])
+    target = area_from_lsoas("mbro-013", TARGET)
+    save_area(ws, target)
+    save_area(ws, buffer_area(target, adjacent=True, name="mbro-013-ring"))
+    return ws
+
+
+@pytest.fixture(scope="module")
+def evaluation(workspace: Workspace) -> AreaEvaluation:
+    return evaluate_area(workspace, "mbro-013", start="2024-07", cost=50_000, seed=1)
+
+
+def test_area_evaluation_gives_a_cautious_verdict_with_its_design_level(
+    evaluation: AreaEvaluation,
+) -> None:
+    v = evaluation.verdict
+    assert v.conclusion in {"fall", "rise", "no detectable change", "inconclusive"}
+    assert v.maryland_level == 3
+    assert {"its", "synth"} <= set(evaluation.counts.results)
+    assert evaluation.counts.results["its"].series is not None
+    assert "Verdict:" in evaluation.summary()
+
+
+def test_area_displacement_counts_match_an_independent_count_of_the_csvs(
+    evaluation: AreaEvaluation,
+) -> None:
+    disp = evaluation.displacement
+    assert disp is not None
+    frames = [
+        pd.read_csv(f, usecols=["Month", "LSOA code", "Crime type"])
+        for f in sorted(STREET.glob("*.csv.gz"))
+    ]
+    raw = pd.concat(frames)
+    raw = raw[raw["LSOA code"].isin(TARGET) & raw["Crime type"].isin(HARM_TYPES_CCHI)]
+    before = raw["Month"].between(*disp.before).sum()
+    after = raw["Month"].between(*disp.after).sum()
+    assert disp.wdd_count.inputs["target"] == pytest.approx((before, after), abs=1e-6)
+    n_before = len(pd.period_range(disp.before[0], disp.before[1], freq="M"))
+    n_after = len(pd.period_range(disp.after[0], disp.after[1], freq="M"))
+    assert n_before == n_after
+
+
+def test_area_reports_activity_apart_from_harm(evaluation: AreaEvaluation) -> None:
+    assert evaluation.weights == "cchi"
+    assert any("police activity, not harm" in n for n in evaluation.notes)
+    assert evaluation.harm is not None
+    assert evaluation.harm.results  # methods also ran on the harm-weighted series
+    disp = evaluation.displacement
+    assert disp is not None and "Drugs" not in disp.wdd_by_type
+
+
+def test_area_value_for_money_names_its_unverified_costs(evaluation: AreaEvaluation) -> None:
+    vfm = evaluation.value_for_money
+    assert vfm is not None
+    assert vfm.operation_cost == 50_000
+    assert vfm.unverified  # the shipped unit costs are not verified
+    assert "For every £1 spent" in evaluation.summary()
+
+
+def test_area_evaluation_is_json_ready(evaluation: AreaEvaluation) -> None:
+    d = evaluation.to_dict()
+    text = json.dumps(d)
+    assert d["verdict"]["conclusion"] == evaluation.verdict.conclusion
+    assert "estimate" in d["counts"]["results"]["its"]
+    assert len(text) > 1000
+
+
+def test_area_with_named_buffer_and_controls_uses_them(workspace: Workspace) -> None:
+    controls = [
+        area_from_lsoas(f"c{i}", codes)
+        for i, codes in enumerate(
+            [("E01012050", "E01012051", "E01012052"), ("E01012080", "E01012081", "E01012082")]
+        )
+    ]
+    for c in controls:
+        save_area(workspace, c, overwrite=True)
+    ev = evaluate_area(
+        workspace,
+        "mbro-013",
+        start="2024-07",
+        buffer="mbro-013-ring",
+        controls=("c0", "c1"),
+        methods=("its",),
+    )
+    assert ev.buffer == "mbro-013-ring"
+    assert set(ev.controls) == {"c0", "c1"}
+    assert ev.value_for_money is None  # no cost given
