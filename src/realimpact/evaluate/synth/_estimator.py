@@ -106,9 +106,12 @@ def _prepare(
 ) -> tuple[PanelArrays, int, PeriodSplit, tuple[str, ...]]:
     extra = _variables(outcome, covariates, predictors)
     problems = _column_problems(data, extra, "covariate")
-    frame = validate_panel(
-        data, unit=unit, time=time, outcome=outcome, start=start, end=end, counts=False
-    )
+    try:
+        frame = validate_panel(
+            data, unit=unit, time=time, outcome=outcome, start=start, end=end, counts=False
+        )
+    except ConfigError as err:
+        raise ConfigError(err.summary, [*err.problems, *problems]) from None
     split = split_periods(parse_time(frame[time]), start, end, source="data", column=time)
     labels = split.pre + split.post
     y_wide = _wide(frame, unit, outcome, labels)
