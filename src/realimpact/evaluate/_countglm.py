@@ -79,11 +79,13 @@ class CountFit:
         return float(self.params[i] - half), float(self.params[i] + half)
 
 
-def _family(name: str, y: Array, x: Array) -> tuple[Any, float | None]:
+def _family(name: str, y: Array, x: Array, alpha: float | None) -> tuple[Any, float | None]:
     if name == "gaussian":
         return sm.families.Gaussian(), None
     if name != "negbin":
         return sm.families.Poisson(), None
+    if alpha is not None:
+        return sm.families.NegativeBinomial(alpha=alpha), alpha
     mu = sm.GLM(y, x, family=sm.families.Poisson()).fit().fittedvalues
     alpha = negbin_alpha(y, np.asarray(mu, dtype=float))
     return sm.families.NegativeBinomial(alpha=alpha), alpha
@@ -105,16 +107,23 @@ def _ar1_cov(x: Array, y: Array, mu: Array, fam: Any, pearson: Array) -> tuple[A
 
 
 def fit_count_glm(
-    y: Array, x: Array, family: str, *, covariance: str = "ar1", groups: Any = None
+    y: Array,
+    x: Array,
+    family: str,
+    *,
+    covariance: str = "ar1",
+    groups: Any = None,
+    alpha: float | None = None,
 ) -> CountFit:
     """Fit a log-link count GLM (or Gaussian) with the chosen covariance.
 
     ``family`` is ``negbin``, ``poisson``, ``quasipoisson`` or ``gaussian``;
-    ``covariance`` is ``ar1``, ``hac``, ``cluster`` (needs ``groups``) or ``none``.
+    ``covariance`` is ``ar1``, ``hac``, ``cluster`` (needs ``groups``) or ``none``;
+    ``alpha`` fixes the NB2 dispersion instead of estimating it.
     """
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        fam, alpha = _family(family, y, x)
+        fam, alpha = _family(family, y, x, alpha)
         model = sm.GLM(y, x, family=fam)
         if covariance == "cluster":
             res = model.fit(cov_type="cluster", cov_kwds={"groups": groups}, use_t=True)
