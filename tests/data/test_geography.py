@@ -176,3 +176,10 @@ def test_docstring_examples_run(module: str) -> None:
         warnings.simplefilter("ignore")
         result = doctest.testmod(mod, optionflags=doctest.ELLIPSIS)
     assert result.attempted > 0 and result.failed == 0
+
+
+def test_lsoa_info_gives_the_msoa_matched_by_name_with_its_library_name() -> None:
+    info = lsoa_info("E01012057")  # Middlesbrough 009E
+    assert (info.msoa_code, info.msoa_name) == ("E02002504", "Middlesbrough 009")
+    assert info.msoa_hcl_name == "Linthorpe West"
+    assert lsoa_table()["msoa"].notna().mean() > 0.85

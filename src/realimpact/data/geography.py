@@ -82,6 +82,9 @@ class LsoaInfo:
     lon: float
     ward_code: str | None
     ward_name: str | None
+    msoa_code: str | None
+    msoa_name: str | None
+    msoa_hcl_name: str | None
     lad_code: str | None
     lad_name: str | None
     csp_code: str | None
@@ -108,11 +111,15 @@ def _opt(value: object) -> str | None:
 def lsoa_table() -> pd.DataFrame:
     """All known LSOA codes, one row each (a shared cached frame: do not modify it).
 
-    Columns: ``code, name, lat, lon, ward, lad, in2011, in2021, vintage_known,
+    Columns: ``code, name, lat, lon, ward, lad, in2011, in2021, vintage_known, msoa,
     inherited_from`` (``ward``/``lad`` are 2019 codes; for codes new in 2021 they are
-    inherited from the 2011 LSOA named in ``inherited_from``).
+    inherited from the 2011 LSOA named in ``inherited_from``; ``msoa`` comes from the LSOA
+    name, "Middlesbrough 009E" being in MSOA "Middlesbrough 009", and is missing where the
+    local authority was renamed since 2011 or the name is unknown, about 10% of codes).
     """
-    df = pd.read_csv(LOOKUPS / "lsoa.csv.gz", dtype={"code": str, "name": str, "ward": str})
+    df = pd.read_csv(
+        LOOKUPS / "lsoa.csv.gz", dtype={"code": str, "name": str, "ward": str, "msoa": str}
+    )
     df["inherited_from"] = _inherit_parents(df)
     parents = df["inherited_from"].dropna()
     by_code = df.set_index("code")
@@ -140,6 +147,11 @@ def _inherit_parents(df: pd.DataFrame) -> pd.Series:
 @functools.cache
 def _lad_table() -> pd.DataFrame:
     return pd.read_csv(LOOKUPS / "lad_csp_pfa.csv.gz", dtype=str).set_index("LAD19CD")
+
+
+@functools.cache
+def _msoa_table() -> pd.DataFrame:
+    return pd.read_csv(LOOKUPS / "msoa.csv.gz", dtype=str, keep_default_na=False).set_index("code")
 
 
 @functools.cache
@@ -198,6 +210,8 @@ def lsoa_info(code: str) -> LsoaInfo:
     lad = _opt(row["lad"])
     lad_row = _lad_table().loc[lad] if lad in _lad_table().index else None
     ward = _opt(row["ward"])
+    msoa = _opt(row["msoa"])
+    msoa_row = _msoa_table().loc[msoa] if msoa in _msoa_table().index else None
     has_b = bool((_boundaries()["code"] == code).any())
     return LsoaInfo(
         code=code,
@@ -208,6 +222,9 @@ def lsoa_info(code: str) -> LsoaInfo:
         lon=float(row["lon"]),
         ward_code=ward,
         ward_name=_ward_names().get(ward) if ward else None,
+        msoa_code=msoa,
+        msoa_name=None if msoa_row is None else str(msoa_row["name"]),
+        msoa_hcl_name=None if msoa_row is None else str(msoa_row["hcl_name"]) or None,
         lad_code=lad,
         lad_name=None if lad_row is None else str(lad_row["LAD19NM"]),
         csp_code=None if lad_row is None else str(lad_row["CSP19CD"]),

@@ -21,6 +21,7 @@ from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
 OUT = Path(__file__).resolve().parent
+GZIP = {"method": "gzip", "mtime": 0}  # reproducible bytes
 SLIVER = 0.01  # overlaps under 1% of either polygon are boundary noise, not membership
 
 
@@ -67,6 +68,34 @@ def _overlaps(b11: pd.DataFrame, b21: pd.DataFrame) -> pd.DataFrame:
     return out.sort_values(["lsoa11", "lsoa21"]).reset_index(drop=True)
 
 
+def _msoa(src: Path) -> pd.DataFrame:
+    """MSOAs of England and Wales, either vintage: code, names, House of Commons Library name."""
+    m = pd.read_csv(src / "geo-lookups" / "msoa_la.csv", dtype=str, keep_default_na=False)
+    m = m[m["MSOACD"].str.match(r"^[EW]02\d{6}$")]
+    name = m["MSOA11NM"].where(m["MSOA11NM"] != "", m["MSOANM"])
+    hcl = m["MSOAHCLNM"].where(m["MSOAHCLNM"] != "", m["MSOA11HCLNM"])
+    return pd.DataFrame(
+        {
+            "code": m["MSOACD"],
+            "name11": m["MSOA11NM"],
+            "name21": m["MSOANM"].where(m["MSOA21CD"] != "", ""),
+            "name": name,
+            "hcl_name": hcl,
+        }
+    ).sort_values("code")
+
+
+def _msoa_of(lsoa: pd.DataFrame, msoa: pd.DataFrame) -> pd.Series:
+    """MSOA of each LSOA from its name ("Middlesbrough 009E" is in "Middlesbrough 009")."""
+    prefix = lsoa["name"].str.slice(0, -1)
+    by11 = dict(zip(msoa["name11"], msoa["code"], strict=True))
+    by21 = dict(zip(msoa["name21"], msoa["code"], strict=True))
+    by11.pop("", None)
+    by21.pop("", None)
+    first = prefix.map(by11).where(lsoa["in2011"], prefix.map(by21))
+    return first.fillna(prefix.map(by21)).fillna(prefix.map(by11))
+
+
 def main(src: Path) -> None:
     ll = pd.read_csv(src / "geo-lookups" / "lsoa_latlong.csv", dtype=str)
     ll = ll[ll["LSOACD"].str.match(r"^[EW]01\d{6}$")]
@@ -94,17 +123,22 @@ def main(src: Path) -> None:
     in_cov = lsoa["lad"].isin(covered) | lsoa["code"].isin(set(b21["code"]))
     lsoa["in2021"] = ~lsoa["in2011"] | lsoa["code"].isin(set(b21["code"])) | ~in_cov
     lsoa["vintage_known"] = in_cov | ~lsoa["in2011"]
-    lsoa.sort_values("code").to_csv(OUT / "lsoa.csv.gz", index=False)
+    msoa = _msoa(src)
+    lsoa["msoa"] = _msoa_of(lsoa, msoa)
+    lsoa.sort_values("code").to_csv(OUT / "lsoa.csv.gz", index=False, compression=GZIP)
+    msoa.to_csv(OUT / "msoa.csv.gz", index=False, compression=GZIP)
 
     wards = lk[["WD19CD", "WD19NM", "LAD19CD"]].drop_duplicates("WD19CD")
-    wards.sort_values("WD19CD").to_csv(OUT / "wards.csv.gz", index=False)
+    wards.sort_values("WD19CD").to_csv(OUT / "wards.csv.gz", index=False, compression=GZIP)
     lad = pd.read_csv(src / "ons-lookups-2011" / "LAD19_to_CSP19_to_PFA19_EW.csv", dtype=str)
-    lad.drop(columns=["FID"]).to_csv(OUT / "lad_csp_pfa.csv.gz", index=False)
+    lad.drop(columns=["FID"]).to_csv(OUT / "lad_csp_pfa.csv.gz", index=False, compression=GZIP)
 
     both = pd.concat([b11, b21], ignore_index=True)
     both["wkt"] = [shapely.to_wkt(g, rounding_precision=6, trim=True) for g in both["geometry"]]
-    both[["code", "vintage", "lad", "wkt"]].to_csv(OUT / "boundaries.csv.gz", index=False)
-    _overlaps(b11, b21).to_csv(OUT / "overlaps.csv.gz", index=False)
+    both[["code", "vintage", "lad", "wkt"]].to_csv(
+        OUT / "boundaries.csv.gz", index=False, compression=GZIP
+    )
+    _overlaps(b11, b21).to_csv(OUT / "overlaps.csv.gz", index=False, compression=GZIP)
 
 
 if __name__ == "__main__":
