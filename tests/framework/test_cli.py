@@ -124,3 +124,8 @@ def test_table_output_runs_for_every_command() -> None:
         result = CliRunner().invoke(app, args, env={"COLUMNS": "160"})
         assert result.exit_code == 0, (args, result.output)
         assert result.stdout.strip()
+
+
+def test_questions_json_filtered_by_group() -> None:
+    data = _json(["questions", "--group", "when"])
+    assert [q["id"] for q in data["questions"]] == ["when-01", "when-02"]

@@ -19,6 +19,7 @@ from realimpact.framework import (
     HarmLevel,
     HarmType,
     KnowledgeBase,
+    QuestionGroup,
     knowledge_base_for_workspace,
 )
 
@@ -196,7 +197,7 @@ def displacement_types(workspace: WorkspaceOpt = None, json_output: JsonOpt = Fa
 @command
 def questions(
     group: Annotated[
-        str | None, typer.Option("--group", help="Only one of who, what, where, when, why, how.")
+        QuestionGroup | None, typer.Option("--group", help="Only one 5WH group.")
     ] = None,
     workspace: WorkspaceOpt = None,
     json_output: JsonOpt = False,
@@ -206,7 +207,7 @@ def questions(
     Example: realimpact questions --group where
     """
     kb = knowledge_base_for_workspace(workspace)
-    items = tuple(q for q in kb.questions if group is None or q.group.value == group.lower())
+    items = tuple(q for q in kb.questions if group is None or q.group is group)
     if json_output:
         emit_json({"count": len(items), "questions": [q.to_dict() for q in items]})
         return
