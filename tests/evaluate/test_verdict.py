@@ -116,3 +116,11 @@ def test_verdict_to_dict_is_json_ready() -> None:
     assert d["conclusion"] == "fall"
     assert d["readings"][0]["method"] == "its"
     assert "Verdict:" in v.summary()
+
+
+def test_verdict_is_inconclusive_when_every_method_failed_its_checks() -> None:
+    bad = (Diagnostic("pre-period fit", False, "RMSPE 30% of the mean"),)
+    v = verdict([_result("synth", -20, -30, -10, diagnostics=bad)])
+    assert v.conclusion == "inconclusive"
+    assert "every method failed" in v.headline
+    assert v.caveats[0].startswith("synth: ")

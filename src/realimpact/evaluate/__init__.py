@@ -1,8 +1,8 @@
 """Stage 6: did harm fall, against a credible counterfactual, net of displacement?
 
 Methods (each returns an :class:`EffectResult` with the same JSON field names):
-:func:`interrupted_time_series`, :func:`synthetic_control` (and, where installed,
-``difference_in_differences`` and ``structural_time_series``). Displacement:
+:func:`difference_in_differences`, :func:`interrupted_time_series`,
+:func:`synthetic_control`, :func:`structural_time_series`. Displacement:
 :func:`wdq`, :func:`wdd`, :func:`wdd_harm`. Harm units: :func:`harm_series`,
 :func:`harm_effect`. Value for money: :func:`value_for_money` with :func:`load_unit_costs`
 and :class:`OperationCost`. Verdict: :func:`verdict`. Whole evaluations:
@@ -21,9 +21,11 @@ from realimpact.evaluate.costs import (
     load_unit_costs,
     value_for_money,
 )
+from realimpact.evaluate.did import difference_in_differences
 from realimpact.evaluate.displacement import WDDResult, WDQResult, wdd, wdd_harm, wdq
 from realimpact.evaluate.harm import HarmEffect, harm_effect, harm_series
 from realimpact.evaluate.its import interrupted_time_series
+from realimpact.evaluate.sts import structural_time_series
 from realimpact.evaluate.synth import SynthResult, synthetic_control
 from realimpact.evaluate.verdict import MethodReading, Verdict, verdict
 
@@ -45,6 +47,7 @@ __all__ = [
     "Verdict",
     "WDDResult",
     "WDQResult",
+    "difference_in_differences",
     "evaluate_area",
     "evaluate_panel",
     "evaluate_series",
@@ -52,6 +55,7 @@ __all__ = [
     "harm_series",
     "interrupted_time_series",
     "load_unit_costs",
+    "structural_time_series",
     "synthetic_control",
     "value_for_money",
     "verdict",

@@ -170,6 +170,9 @@ def _conclude(readings: Sequence[MethodReading]) -> tuple[str, str, str]:
     d = dirs.pop()
     k = sum(r.direction == d for r in trusted)
     word = "fell" if d == "fall" else "rose"
+    if low:
+        head = f"inconclusive: every method failed an assumption check ({k} of {n} show a {d})"
+        return "inconclusive", head, "low"
     if k == n and n >= 2 and not low:
         head = f"the measure {word} relative to the counterfactual ({k} of {n} methods{aside})"
         return d, head, "moderate"
@@ -232,5 +235,5 @@ def verdict(
         2: "before/after without a comparable control",
         3: "before/after with comparison areas or a synthetic control",
     }.get(level or 0, "not recorded by the methods")
-    caveats = sorted({c for r in readings for c in r.caveats} | set(extra_caveats))
+    caveats = sorted({f"{r.method}: {c}" for r in readings for c in r.caveats} | set(extra_caveats))
     return Verdict(conclusion, headline, confidence, level, reason, readings, tuple(caveats), cal)
