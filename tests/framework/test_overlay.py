@@ -144,3 +144,32 @@ def test_harm_id_that_breaks_the_scheme_is_refused_with_the_expected_id(tmp_path
     text = LOCAL_HARM.replace("id: social.community.county-lines-exploitation", "id: county-lines")
     [problem] = _problems(_overlay(tmp_path, harms_yaml=text)).errors
     assert "social.community.county-lines-exploitation" in problem.message
+
+
+LOCAL_CASE = """\
+- id: {id}
+  name: Operation Local
+  place: Anytown
+  strategy_group: b
+  sources: [local]
+  problem: Open crack market by the station.
+  activity: Closure orders and outreach.
+  impact_on_harms: Not yet evaluated.
+  figures: []
+  figures_note: Evaluation pending.
+  harms_targeted: [social.community.no-go-areas]
+"""
+
+
+def test_overlay_adds_local_case_studies(tmp_path: Path) -> None:
+    kb = load_knowledge_base(_overlay(tmp_path, cases_yaml=LOCAL_CASE.format(id="operation-local")))
+    case = kb.case("operation-local")
+    assert case.local and kb.cases[-1] is case
+    assert [c.id for c in kb.search_cases("anytown")] == ["operation-local"]
+
+
+def test_overlay_case_id_equal_to_a_package_case_is_an_error(tmp_path: Path) -> None:
+    folder = _overlay(tmp_path, cases_yaml=LOCAL_CASE.format(id="operation-nemesis"))
+    [problem] = _problems(folder).errors
+    assert problem.entry == "operation-nemesis" and problem.file == str(folder / "cases.yaml")
+    assert "already defined in" in problem.message

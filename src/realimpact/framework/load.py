@@ -103,7 +103,10 @@ def _read_folder(folder: Path, collector: ProblemCollector, *, local: bool) -> _
 
 
 def _check_duplicates(
-    entries: Sequence[Entry], seen: dict[str, str], file: str, collector: ProblemCollector
+    entries: Sequence[Entry | CaseStudy],
+    seen: dict[str, str],
+    file: str,
+    collector: ProblemCollector,
 ) -> None:
     for entry in entries:
         if entry.id in seen:
@@ -190,7 +193,12 @@ def _evidence(
     cases = load_case_studies(_files_for(shipped, "cases"), collector, local=False)
     impact_files = _files_for(shipped, "impacts")
     if overlay_dir is not None:
-        cases += load_case_studies(_files_for(overlay_dir, "cases"), collector, local=True)
+        local_files = _files_for(overlay_dir, "cases")
+        local = load_case_studies(local_files, collector, local=True)
+        shipped_ids = {c.id: str(_files_for(shipped, "cases")[0]) for c in cases}
+        for case in local:
+            _check_duplicates([case], shipped_ids, str(local_files[0]), collector)
+        cases += local
         impact_files += _files_for(overlay_dir, "impacts")
     impacts = load_impacts(impact_files, collector)
     check_case_harm_links(cases, harm_ids, collector)
