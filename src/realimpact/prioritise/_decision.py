@@ -168,26 +168,39 @@ class DecisionRecord(BaseModel):
 
     def to_html(self) -> str:
         """The Markdown document as a minimal, self-contained HTML page (escaped)."""
-        body = []
+        body: list[str] = []
+        in_table = False
         for line in self.to_markdown().splitlines():
-            text = html.escape(line)
-            if line.startswith("## "):
-                body.append(f"<h2>{text[3:]}</h2>")
-            elif line.startswith("# "):
-                body.append(f"<h1>{text[2:]}</h1>")
-            elif line.startswith("|---"):
+            if line.startswith("|---"):
                 continue
-            elif line.startswith("|"):
-                cells = "".join(f"<td>{c.strip()}</td>" for c in text.strip("|").split("|"))
-                body.append(f"<tr>{cells}</tr>")
-            elif line:
-                body.append(f"<p>{text}</p>")
-        joined = "\n".join(body).replace("</p>\n<tr>", "</p>\n<table>\n<tr>")
-        joined = re.sub(r"</tr>\n(?!<tr>)", "</tr>\n</table>\n", joined + "\n")
+            if line.startswith("|") != in_table:
+                in_table = not in_table
+                body.append("<table>" if in_table else "</table>")
+            body.append(_html_line(line))
+        if in_table:
+            body.append("</table>")
+        title = html.escape(self.title)
         return (
-            f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-            f"<title>{html.escape(self.title)}</title></head><body>\n{joined}</body></html>\n"
+            '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+            f"<title>{title}</title></head><body>\n"
+            + "\n".join(b for b in body if b)
+            + "\n</body></html>\n"
         )
+
+
+def _html_line(line: str) -> str:
+    text = html.escape(line)
+    if line.startswith("## "):
+        return f"<h2>{text[3:]}</h2>"
+    if line.startswith("# "):
+        return f"<h1>{text[2:]}</h1>"
+    if line.startswith("|"):
+        return (
+            "<tr>" + "".join(f"<td>{c.strip()}</td>" for c in text.strip("|").split("|")) + "</tr>"
+        )
+    if line.startswith("- "):
+        return f"<p>• {text[2:]}</p>"
+    return f"<p>{text}</p>" if line else ""
 
 
 def load_decision_input(path: str | Path) -> DecisionInput:

@@ -161,7 +161,7 @@ def load_ocgs(path: str | Path, preset: OcgMatrixPreset | None = None) -> list[O
         for i, raw in enumerate(raws)
         if (g := _parse_group(raw, i, str(path), preset, col)) is not None
     ]
-    ids = [g.id for g in groups]
+    ids = [str(r.get("id")) for r in raws if isinstance(r, Mapping) and r.get("id")]
     for dup in sorted({i for i in ids if ids.count(i) > 1}):
         col.add(
             f"group id {dup!r} is used more than once.",
