@@ -1,0 +1,419 @@
+"""Predicted net harm of a plan: a ledger over targeted and side-effect harms, simulated.
+
+Method
+------
+Every targeted harm, displacement risk and side effect is a ledger line
+(:mod:`realimpact.plan.ledger`). Lines in ``percent`` are in harm units per month: the
+baseline monthly count of their police.uk crime types in the plan's area (from the
+observation store, over the baseline window: by default the 12 months before ``start``),
+weighted by the plan's weight table (default the Cambridge Crime Harm Index, days of
+imprisonment), times the expected relative change. Lines in ``ordinal`` points stay on
+the stated scale -3..+3 (:data:`~realimpact.plan.model.ORDINAL_SCALE`); the two scales are
+never added together. ``n_draws`` seeded draws propagate the uncertainty of every range
+and baseline; the prediction states the probability of a net reduction on each scale and
+on both at once.
+
+Sensitivity: one input at a time is set to its low and high end (a baseline to its 5% and
+95% quantiles) with every other input at its central value; an input *swings the sign*
+when the net is negative at one end and positive at the other. The plan then warns that
+its net effect hinges on that assumption.
+
+Assumptions: lines are independent; ranges are triangular (displacement shares uniform);
+harm from different crime types adds; an ordinal point means the same on every harm.
+
+References: UKDPC (2009) chapter 4 steps 3 and 6 (net benefit); Sherman, Neyroud &
+Neyroud (2016) for the CCHI weights.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from realimpact.data.areas import load_area
+from realimpact.data.series import month_range, panel
+from realimpact.data.weights import WeightTable, get_weight_table
+from realimpact.exceptions import ConfigError, Problem
+from realimpact.jsonable import to_jsonable
+from realimpact.plan.ledger import Baseline, LedgerInput, draw, quantile
+from realimpact.plan.model import EffectRange, Plan
+from realimpact.workspace import Workspace
+
+__all__ = ["Interval", "LedgerLine", "NetHarmPrediction", "Swing", "predict_net_harm"]
+
+SCALES = ("harm", "ordinal")
+
+
+@dataclass(frozen=True)
+class Interval:
+    """Mean and a central interval (``level``) of simulated values."""
+
+    mean: float
+    low: float
+    high: float
+    level: float = 0.9
+
+
+@dataclass(frozen=True)
+class LedgerLine:
+    """One simulated line: what it is, its scale, its baseline and its contribution."""
+
+    id: str
+    kind: str
+    harm: str
+    scale: str
+    unit: str
+    label: str
+    range: tuple[float, float, float]
+    contribution: Interval
+    baseline_per_month: float | None = None
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Swing:
+    """Net at an input's low and high end, others central; ``flips`` if the sign changes."""
+
+    input: str
+    scale: str
+    net_at_low: float
+    net_at_high: float
+
+    @property
+    def flips(self) -> bool:
+        lo, hi = self.net_at_low, self.net_at_high
+        return (lo < 0 < hi) or (hi < 0 < lo)
+
+    @property
+    def width(self) -> float:
+        return abs(self.net_at_high - self.net_at_low)
+
+
+@dataclass(frozen=True)
+class NetHarmPrediction:
+    """The plan's predicted net harm with uncertainty, sensitivity and warnings.
+
+    ``net`` maps scale (``harm``: harm units per month; ``ordinal``: points) to an
+    :class:`Interval`; ``p_reduction`` the probability of a net fall on each scale and
+    ``p_reduction_all`` on every scale the plan uses at once.
+    """
+
+    plan: str
+    area: str
+    weights: str
+    harm_unit: str
+    lines: tuple[LedgerLine, ...]
+    net: dict[str, Interval]
+    p_reduction: dict[str, float]
+    p_reduction_all: float
+    sensitivity: tuple[Swing, ...]
+    warnings: tuple[str, ...]
+    baseline_window: tuple[str, str] | None
+    seed: int
+    n_draws: int
+    notes: tuple[str, ...] = field(default=())
+
+    def hinges(self) -> tuple[Swing, ...]:
+        """Inputs whose range alone swings the sign of a net."""
+        return tuple(s for s in self.sensitivity if s.flips)
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = to_jsonable(self.__dict__)
+        out["hinges"] = [s.input for s in self.hinges()]
+        return out
+
+    def summary(self) -> str:
+        lines = [
+            f"Predicted net harm of plan {self.plan} in {self.area} (seed {self.seed}, "
+            f"{self.n_draws} draws)"
+        ]
+        for ln in self.lines:
+            c = ln.contribution
+            lines.append(
+                f"  {ln.kind:<12} {ln.id:<28} {c.mean:+10.3g} ({c.low:+.3g} to {c.high:+.3g}) "
+                f"{_unit(ln.scale, self.harm_unit)}"
+            )
+        for scale, iv in self.net.items():
+            lines.append(
+                f"Net {scale}: {iv.mean:+.3g} ({int(iv.level * 100)}% interval {iv.low:+.3g} to "
+                f"{iv.high:+.3g}) {_unit(scale, self.harm_unit)}; P(net reduction) = "
+                f"{self.p_reduction[scale]:.2f}"
+            )
+        lines.append(f"P(net reduction on every scale) = {self.p_reduction_all:.2f}")
+        lines += [f"warning: {w}" for w in self.warnings]
+        lines += [f"note: {n}" for n in self.notes]
+        return "\n".join(lines)
+
+
+def _unit(scale: str, harm_unit: str) -> str:
+    return f"{harm_unit} per month" if scale == "harm" else "ordinal points"
+
+
+def _default_window(plan: Plan) -> tuple[str, str]:
+    if plan.baseline_start and plan.baseline_end:
+        return plan.baseline_start, plan.baseline_end
+    months = month_range("2000-01", plan.start)
+    return months[-13], months[-2]
+
+
+def _baselines(
+    plan: Plan, workspace: Workspace | None, table: WeightTable, window: tuple[str, str]
+) -> dict[tuple[str, ...], Baseline]:
+    wanted = {t.crime_types for t in plan.targeted_harms if t.expected.unit == "percent"}
+    wanted |= {s.crime_types for s in plan.side_effects if s.expected.unit == "percent"}
+    if not wanted:
+        return {}
+    if workspace is None:
+        raise ConfigError(
+            f"Plan {plan.name} has effects in percent: they need a baseline from the store.",
+            [
+                Problem(
+                    "no workspace given.",
+                    "Pass the workspace holding the area's data, or "
+                    "state those effects in ordinal points.",
+                    column="workspace",
+                )
+            ],
+        )
+    area = load_area(workspace, plan.area)
+    types = sorted({t for ct in wanted for t in ct})
+    frame = panel(
+        workspace,
+        {area.name: area},
+        crime_types=types,
+        start=window[0],
+        end=window[1],
+        weights=None,
+    )
+    months = int(frame["month"].nunique())
+    if months == 0:
+        raise ConfigError(
+            f"No data in the store for area {plan.area} in {window[0]}..{window[1]}.",
+            [
+                Problem(
+                    "the baseline window has no imported months.",
+                    "Import police.uk data "
+                    "for those months, or set baseline_start/baseline_end in the plan.",
+                    column="baseline_start",
+                )
+            ],
+        )
+    totals = frame.groupby("crime_type")["count"].sum()
+    scored = table.harm_weights()
+    return {
+        ct: Baseline(
+            counts={k: float(totals.get(k, 0.0)) for k in ct},
+            weights={k: float(scored.get(k, 0.0)) for k in ct},
+            months=months,
+            window=(str(frame["month"].min()), str(frame["month"].max())),
+        )
+        for ct in wanted
+    }
+
+
+def _line(
+    id_: str,
+    kind: str,
+    harm: str,
+    eff: EffectRange,
+    label: str,
+    crime_types: tuple[str, ...],
+    baselines: dict[tuple[str, ...], Baseline],
+    table: WeightTable,
+) -> LedgerInput:
+    if eff.unit == "ordinal":
+        return LedgerInput(
+            id_, kind, harm, "ordinal", eff.low, eff.central(), eff.high, "points", label
+        )
+    base = baselines[crime_types]
+    notes = tuple(
+        f"{k} has no harm weight in {table.name} (activity or unscored): not in harm units"
+        for k, w in base.weights.items()
+        if not w
+    )
+    return LedgerInput(
+        id_,
+        kind,
+        harm,
+        "harm",
+        eff.low,
+        eff.central(),
+        eff.high,
+        "percent",
+        label,
+        baseline=base,
+        notes=notes,
+    )
+
+
+def _inputs(
+    plan: Plan, baselines: dict[tuple[str, ...], Baseline], table: WeightTable
+) -> tuple[LedgerInput, ...]:
+    out = [
+        _line(
+            f"target:{t.harm}",
+            "target",
+            t.harm,
+            t.expected,
+            t.mechanism,
+            t.crime_types,
+            baselines,
+            table,
+        )
+        for t in plan.targeted_harms
+    ]
+    scale_of = {i.id: i.scale for i in out}
+    for d in plan.displacement:
+        of = f"target:{d.of_harm}"
+        out.append(
+            LedgerInput(
+                d.id,
+                "displacement",
+                d.of_harm,
+                scale_of[of],
+                d.share_low,
+                (d.share_low + d.share_high) / 2,
+                d.share_high,
+                "share",
+                d.description,
+                of_line=of,
+            )
+        )
+    out += [
+        _line(
+            s.id, "side-effect", s.harm, s.expected, s.description, s.crime_types, baselines, table
+        )
+        for s in plan.side_effects
+    ]
+    return tuple(out)
+
+
+def _nets(inputs: tuple[LedgerInput, ...], draws: dict[str, Any]) -> dict[str, Any]:
+    nets: dict[str, Any] = {}
+    for line in inputs:
+        nets[line.scale] = nets.get(line.scale, 0.0) + draws[line.id]
+    return nets
+
+
+def _interval(x: Any, level: float = 0.9) -> Interval:
+    a = (1 - level) / 2
+    return Interval(float(np.mean(x)), quantile(x, a), quantile(x, 1 - a), level)
+
+
+def _sensitivity(inputs: tuple[LedgerInput, ...]) -> tuple[Swing, ...]:
+    central: dict[str, float] = {i.id: i.mode for i in inputs}
+    for i in inputs:
+        if i.baseline is not None:
+            central[f"{i.id}.baseline"] = i.baseline.harm_per_month()
+    ends: dict[str, tuple[float, float]] = {i.id: (i.low, i.high) for i in inputs}
+    for i in inputs:
+        if i.baseline is not None:
+            ends[f"{i.id}.baseline"] = (i.baseline.quantile(0.05), i.baseline.quantile(0.95))
+    rng = np.random.default_rng(0)  # unused: every input is fixed
+    swings = []
+    for key, (lo, hi) in ends.items():
+        if lo == hi:
+            continue
+        at = [_nets(inputs, draw(inputs, rng, 1, {**central, key: v})) for v in (lo, hi)]
+        for scale in at[0]:
+            if at[0][scale][0] == at[1][scale][0]:
+                continue
+            swings.append(Swing(key, scale, float(at[0][scale][0]), float(at[1][scale][0])))
+    return tuple(sorted(swings, key=lambda s: -s.width))
+
+
+def _warnings(
+    net: dict[str, Interval],
+    p: dict[str, float],
+    swings: tuple[Swing, ...],
+    inputs: tuple[LedgerInput, ...],
+) -> list[str]:
+    out = []
+    for scale, iv in net.items():
+        if iv.mean >= 0:
+            out.append(
+                f"the plan does not predict a net reduction on the {scale} scale "
+                f"(mean {iv.mean:+.3g})."
+            )
+        elif p[scale] < 0.95:
+            out.append(
+                f"the net effect on the {scale} scale may be negative for the community: "
+                f"P(net increase) = {1 - p[scale]:.2f}."
+            )
+    for s in swings:
+        if s.flips:
+            out.append(
+                f"the net {s.scale} effect hinges on one uncertain assumption, {s.input}: "
+                f"net {s.net_at_low:+.3g} at its low end, {s.net_at_high:+.3g} at its high end."
+            )
+    out += [n for i in inputs for n in i.notes]
+    return out
+
+
+def predict_net_harm(
+    plan: Plan, workspace: Workspace | None = None, *, n_draws: int = 10_000, seed: int = 0
+) -> NetHarmPrediction:
+    """Predict the plan's net change in harm, with uncertainty, sensitivity and warnings.
+
+    Parameters
+    ----------
+    plan
+        A validated plan (:func:`realimpact.plan.load_plan`).
+    workspace
+        Holds the store and the plan's area; needed when any effect is in ``percent``.
+    n_draws, seed
+        Number of simulation draws and the seed of ``numpy.random.default_rng``.
+
+    Returns
+    -------
+    NetHarmPrediction
+        Negative nets are reductions in harm. See the module docstring for the method.
+    """
+    table = get_weight_table(plan.weights)
+    window = _default_window(plan)
+    baselines = _baselines(plan, workspace, table, window)
+    inputs = _inputs(plan, baselines, table)
+    rng = np.random.default_rng(seed)
+    draws = draw(inputs, rng, n_draws)
+    nets = _nets(inputs, draws)
+    net = {s: _interval(nets[s]) for s in SCALES if s in nets}
+    p = {s: float(np.mean(nets[s] < 0)) for s in net}
+    p_all = float(np.mean(np.logical_and.reduce([nets[s] < 0 for s in net])))
+    swings = _sensitivity(inputs)
+    lines = tuple(
+        LedgerLine(
+            i.id,
+            i.kind,
+            i.harm,
+            i.scale,
+            i.unit,
+            i.label,
+            (i.low, i.mode, i.high),
+            _interval(draws[i.id]),
+            i.baseline.harm_per_month() if i.baseline else None,
+            i.notes,
+        )
+        for i in inputs
+    )
+    used = next(iter(baselines.values())).window if baselines else None
+    return NetHarmPrediction(
+        plan=plan.name,
+        area=plan.area,
+        weights=table.name,
+        harm_unit=table.unit,
+        lines=lines,
+        net=net,
+        p_reduction=p,
+        p_reduction_all=p_all,
+        sensitivity=swings,
+        warnings=tuple(_warnings(net, p, swings, inputs)),
+        baseline_window=used,
+        seed=seed,
+        n_draws=n_draws,
+        notes=(
+            "harm units and ordinal points are separate scales and are never added",
+            "ordinal scale: -3 major decrease .. 0 no change .. +3 major increase",
+        ),
+    )
