@@ -311,3 +311,9 @@ def test_cli_controls_prints_ranked_candidates(imported_workspace: Path) -> None
     assert result.exit_code == 0, result.output
     scores = json.loads(result.stdout)["scores"]
     assert len(scores) == 3 and scores[0]["distance"] <= scores[2]["distance"]
+
+
+def test_buffer_width_must_be_a_positive_distance(centre: Area) -> None:
+    with pytest.raises(ConfigError) as err:
+        buffer_area(centre, width_m=-5)
+    assert err.value.problems[0].column == "width"

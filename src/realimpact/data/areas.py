@@ -382,7 +382,17 @@ def buffer_area(
         ring = set().union(*(adjacent_lsoas(c) for c in target.lsoas)) - inner
         return _make(bname, ring, "buffer", {"target": target.name, "adjacent": True})
     assert width_m is not None
-    _check_point(54.0, -1.0, width_m)
+    if not (np.isfinite(width_m) and width_m > 0):
+        raise ConfigError(
+            "the buffer width cannot be used",
+            [
+                Problem(
+                    f"width {width_m} is not a positive distance.",
+                    "Give the ring width in metres, e.g. --width 1000.",
+                    column="width",
+                )
+            ],
+        )
     t = lsoa_table()
     cur = t[t["in2021"]]
     d = _distance_to_target(target, cur["lat"].to_numpy(), cur["lon"].to_numpy())
