@@ -13,7 +13,10 @@ from realimpact.cli._common import JsonOpt, command, console, emit_json
 
 __all__ = ["register"]
 
-app = typer.Typer(help="Organised crime groups: Sleipnir-style attributes and harms.")
+app = typer.Typer(
+    help="Organised crime groups: Sleipnir-style attributes and harms.\n\n"
+    "Example: realimpact ocg score examples/prioritise/ocg_groups.yaml"
+)
 
 
 @app.command("score")

@@ -24,7 +24,10 @@ from realimpact.exceptions import ConfigError, Problem
 
 __all__ = ["register"]
 
-decision_app = typer.Typer(help="Decision records: the ranking as decided, kept with history.")
+decision_app = typer.Typer(
+    help="Decision records: the ranking as decided, kept with history.\n\n"
+    "Example: realimpact decision history cleveland-drug-markets-2026-27"
+)
 
 ProblemsArg = Annotated[Path | None, typer.Argument(help="Problems file (YAML or CSV).")]
 ProblemsOpt = Annotated[

@@ -1,0 +1,15 @@
+"""The package's public API is exactly its sorted ``__all__``."""
+
+from __future__ import annotations
+
+import realimpact.prioritise as pkg
+
+
+def test_all_is_sorted_and_every_name_exists() -> None:
+    assert list(pkg.__all__) == sorted(pkg.__all__)
+    assert all(hasattr(pkg, name) for name in pkg.__all__)
+
+
+def test_no_public_name_is_left_out_of_all() -> None:
+    public = {n for n in vars(pkg) if not n.startswith("_")}
+    assert public - set(pkg.__all__) == set()

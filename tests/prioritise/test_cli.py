@@ -1,0 +1,148 @@
+"""The ``prioritise``, ``decision`` and ``ocg`` commands: thin, JSON-able, clean errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from realimpact.cli.main import app
+
+runner = CliRunner()
+
+
+def _ok(args: list[str]) -> str:
+    result = runner.invoke(app, args, env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def test_prioritise_json_gives_ranks_intervals_and_sensitivity(examples: Path) -> None:
+    out = json.loads(
+        _ok(
+            [
+                "prioritise",
+                str(examples / "cleveland_problems.yaml"),
+                "--weights",
+                str(examples / "cleveland_weights.yaml"),
+                "--draws",
+                "2000",
+                "--seed",
+                "7",
+                "--top",
+                "2",
+                "--json",
+            ]
+        )
+    )
+    names = [p["name"] for p in out["problems"]]
+    assert names[0] == "Middlesbrough town centre open market"
+    assert out["problems"][0]["p_top_k"] == 1.0
+    assert out["parameters"]["seed"] == 7 and out["method"] == "equal_influence"
+    assert out["sensitivity"]["top_position_pivot"]["leaves"] == names[0]
+    assert len(out["agreement"]["rank_correlation"]) == 10
+    again = json.loads(
+        _ok(
+            [
+                "prioritise",
+                "--problems",
+                str(examples / "cleveland_problems.yaml"),
+                "--weights",
+                str(examples / "cleveland_weights.yaml"),
+                "--draws",
+                "2000",
+                "--seed",
+                "7",
+                "--top",
+                "2",
+                "--json",
+            ]
+        )
+    )
+    assert again == out  # same seed, same answer
+
+
+def test_prioritise_table_mentions_the_presets_status(examples: Path) -> None:
+    text = _ok(
+        [
+            "prioritise",
+            str(examples / "cleveland_problems.yaml"),
+            "--preset",
+            "ukdpc",
+            "--draws",
+            "500",
+            "--seed",
+            "1",
+        ]
+    )
+    assert "median rank" in text and "P(top 3)" in text and "neutral defaults" in text
+
+
+def test_invalid_input_exits_2_with_json_problems(tmp_path: Path) -> None:
+    bad = tmp_path / "p.yaml"
+    bad.write_text("problems:\n  - name: A\n    scores: {vulnerability: 9}\n", encoding="utf-8")
+    result = runner.invoke(app, ["prioritise", str(bad), "--json"])
+    assert result.exit_code == 2
+    err = json.loads(result.stdout)
+    assert err["error"] == "ConfigError"
+    assert any(p["column"] == "vulnerability" and p["file"] == str(bad) for p in err["problems"])
+
+
+def test_decision_record_saves_versions_and_history_diffs(examples: Path, tmp_path: Path) -> None:
+    ws = str(tmp_path / "ws")
+    args = [
+        "decision",
+        "record",
+        str(examples / "cleveland_decision.yaml"),
+        "-p",
+        str(examples / "cleveland_problems.yaml"),
+        "--draws",
+        "500",
+        "--seed",
+        "1",
+        "--top",
+        "2",
+        "--workspace",
+        ws,
+        "--json",
+    ]
+    first = json.loads(_ok(args))
+    second = json.loads(
+        _ok([*args[:-1], "--weights", str(examples / "cleveland_weights.yaml"), "--json"])
+    )
+    assert (first["record"]["version"], second["record"]["version"]) == (1, 2)
+    hist = json.loads(
+        _ok(["decision", "history", "cleveland-drug-markets-2026-27", "--workspace", ws, "--json"])
+    )
+    assert hist["versions"] == [1, 2] and hist["diffs"][0]["weight_changes"]
+    page = _ok(
+        [
+            "decision",
+            "show",
+            "cleveland-drug-markets-2026-27",
+            "--version",
+            "1",
+            "--format",
+            "html",
+            "--workspace",
+            ws,
+        ]
+    )
+    assert "Deliberately not prioritised" in page and "Redcar seafront" in page
+
+
+def test_ocg_score_leaves_nominals_out_unless_an_allowed_role_asks(examples: Path) -> None:
+    groups = str(examples / "ocg_groups.yaml")
+    for args in (["--json"], ["--csv"], []):
+        out = _ok(["ocg", "score", groups, *args])
+        assert "Fictional Person" not in out and "Fictional Name" not in out
+    denied = runner.invoke(
+        app, ["ocg", "score", groups, "--include-sensitive", "--role", "analyst", "--json"]
+    )
+    assert denied.exit_code == 2 and "AccessDeniedError" in denied.stdout
+    assert "Fictional Person" not in denied.stdout
+    allowed = json.loads(
+        _ok(["ocg", "score", groups, "--include-sensitive", "--role", "analyst-vetted", "--json"])
+    )
+    assert allowed["groups"][0]["nominals"] == ["Fictional Person A", "Fictional Person B"]
