@@ -74,3 +74,10 @@ def test_simplex_weights_put_all_weight_on_the_nearest_donor_when_treated_is_ext
     x0 = np.array([[1.0, 2.0, 3.0], [1.0, 2.0, 3.0]])
     w = simplex_weights(x0, np.array([10.0, 10.0]))
     assert np.allclose(w, [0.0, 0.0, 1.0])
+
+
+def test_synth_public_api_is_sorted_and_every_name_exists() -> None:
+    import realimpact.evaluate.synth as synth
+
+    assert list(synth.__all__) == sorted(synth.__all__)
+    assert all(hasattr(synth, name) for name in synth.__all__)

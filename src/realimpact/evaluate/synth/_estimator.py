@@ -17,12 +17,12 @@ from realimpact.evaluate.synth._inference import (
     PanelArrays,
     fit_unit,
     gaps_for,
-    leave_one_out,
     placebo_band,
     placebo_of,
     rmspe_p_value,
     run_placebos,
 )
+from realimpact.evaluate.synth._inference import leave_one_out as run_loo
 from realimpact.evaluate.synth._predictors import Predictor, build_predictors
 from realimpact.evaluate.synth._solver import SynthFit
 from realimpact.evaluate.synth._types import PlaceboFit, PredictorBalance, SynthResult
@@ -167,6 +167,7 @@ def synthetic_control(
     placebo: bool = True,
     ci_level: float = 0.95,
     seed: int = 0,
+    leave_one_out: bool = True,
     progress: Progress | None = None,
 ) -> SynthResult:
     """Estimate an intervention's effect on one unit with a synthetic control.
@@ -215,6 +216,8 @@ def synthetic_control(
         Level of the placebo interval.
     seed
         Recorded for reproducibility; the method itself uses no randomness.
+    leave_one_out
+        Refit without each donor with positive weight (robustness check).
     progress
         Optional callback ``progress(done, total)`` during placebo fits.
 
@@ -257,7 +260,7 @@ def synthetic_control(
     if placebo:
         tick = _ticker(progress, donors.size)
         placebos, placebo_gaps = run_placebos(arrays, t, donors, n_post, tick)
-    loo = leave_one_out(arrays, t, donors, fit.weights, n_post)
+    loo = run_loo(arrays, t, donors, fit.weights, n_post) if leave_one_out else {}
     return _result(
         arrays=arrays,
         t=t,
@@ -284,7 +287,12 @@ def synthetic_control(
             "n_pre": split.n_pre,
             "n_post": n_post,
         },
-        params={"placebo": placebo, "ci_level": ci_level, "fit_filter": FIT_FILTER},
+        params={
+            "placebo": placebo,
+            "ci_level": ci_level,
+            "fit_filter": FIT_FILTER,
+            "leave_one_out": leave_one_out,
+        },
         seed=seed,
         outcome=outcome,
     )
