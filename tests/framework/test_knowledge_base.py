@@ -131,3 +131,20 @@ def test_to_dict_is_json_with_documented_fields() -> None:
     assert set(data["harms"][0]) >= {"id", "type", "level", "label", "citation", "sources", "local"}
     assert set(data["measures"][0]) >= {"id", "label", "kind", "harm_ids", "citation"}
     assert "85 harms" in load_knowledge_base().summary()
+
+
+def test_chains_group_by_the_market_characteristic_in_table_order() -> None:
+    grouped = load_knowledge_base().chains_by_problem()
+    assert list(grouped) == [
+        "Visible drug dealing",
+        "Use in public areas",
+        "Unsafe injecting practices",
+        "Open nature of the market",
+    ]
+    assert [len(v) for v in grouped.values()] == [13, 6, 1, 5]
+
+
+def test_sources_for_a_harm_come_from_its_measures() -> None:
+    kb = load_knowledge_base()
+    ids = [s.id for s in kb.sources_for("health.individual.overdose-death")]
+    assert ids == ["partner-agency-data", "national-surveys"]

@@ -148,6 +148,18 @@ class KnowledgeBase:
         self.harm(harm_id)
         return tuple(c for c in self.harm_chains if harm_id in c.harm_ids)
 
+    def chains_by_problem(self) -> dict[str, tuple[HarmChain, ...]]:
+        """Table 4.2's chains grouped by the market characteristic (problem) causing them."""
+        grouped: dict[str, list[HarmChain]] = {}
+        for chain in self.harm_chains:
+            grouped.setdefault(chain.problem, []).append(chain)
+        return {problem: tuple(chains) for problem, chains in grouped.items()}
+
+    def sources_for(self, harm_id: str) -> tuple[InformationSource, ...]:
+        """Box B sources suggested by the measures of the harm ``harm_id``, first use first."""
+        ids = dict.fromkeys(s for m in self.measures_for(harm_id) for s in m.suggested_sources)
+        return tuple(self.source(i) for i in ids)
+
     def source(self, source_id: str) -> InformationSource:
         """The Box B information source with this id."""
         return _find(self.sources, source_id, "information source")
