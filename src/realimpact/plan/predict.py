@@ -111,6 +111,7 @@ class NetHarmPrediction:
     sensitivity: tuple[Swing, ...]
     warnings: tuple[str, ...]
     baseline_window: tuple[str, str] | None
+    subtotals: dict[str, Interval]
     seed: int
     n_draws: int
     notes: tuple[str, ...] = field(default=())
@@ -352,6 +353,15 @@ def _warnings(
     return out
 
 
+def _subtotals(inputs: tuple[LedgerInput, ...], draws: dict[str, Any]) -> dict[str, Interval]:
+    """Per ``kind:scale`` (``target:harm``, ``displacement:harm`` ...) intervals."""
+    sums: dict[str, Any] = {}
+    for line in inputs:
+        key = f"{line.kind}:{line.scale}"
+        sums[key] = sums.get(key, 0.0) + draws[line.id]
+    return {k: _interval(v) for k, v in sums.items()}
+
+
 def predict_net_harm(
     plan: Plan, workspace: Workspace | None = None, *, n_draws: int = 10_000, seed: int = 0
 ) -> NetHarmPrediction:
@@ -397,6 +407,7 @@ def predict_net_harm(
         )
         for i in inputs
     )
+    subtotals = _subtotals(inputs, draws)
     used = next(iter(baselines.values())).window if baselines else None
     return NetHarmPrediction(
         plan=plan.name,
@@ -410,6 +421,7 @@ def predict_net_harm(
         sensitivity=swings,
         warnings=tuple(_warnings(net, p, swings, inputs)),
         baseline_window=used,
+        subtotals=subtotals,
         seed=seed,
         n_draws=n_draws,
         notes=(
