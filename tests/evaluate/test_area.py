@@ -43,7 +43,10 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
 
 @pytest.fixture(scope="module")
 def evaluation(workspace: Workspace) -> AreaEvaluation:
-    return evaluate_area(workspace, "mbro-013", start="2024-07", cost=50_000, seed=1)
+    # DiD (permutation inference, the slowest method) is exercised by tests/cli/test_demo.py.
+    return evaluate_area(
+        workspace, "mbro-013", start="2024-07", cost=50_000, seed=1, methods=("its", "synth", "sts")
+    )
 
 
 def test_area_evaluation_gives_a_cautious_verdict_with_its_design_level(
@@ -52,7 +55,7 @@ def test_area_evaluation_gives_a_cautious_verdict_with_its_design_level(
     v = evaluation.verdict
     assert v.conclusion in {"fall", "rise", "no detectable change", "inconclusive"}
     assert v.maryland_level == 3
-    assert {"its", "synth"} <= set(evaluation.counts.results)
+    assert set(evaluation.counts.results) == {"its", "synth", "sts"}
     assert evaluation.counts.results["its"].series is not None
     assert "Verdict:" in evaluation.summary()
 
