@@ -183,3 +183,12 @@ def test_lsoa_info_gives_the_msoa_matched_by_name_with_its_library_name() -> Non
     assert (info.msoa_code, info.msoa_name) == ("E02002504", "Middlesbrough 009")
     assert info.msoa_hcl_name == "Linthorpe West"
     assert lsoa_table()["msoa"].notna().mean() > 0.85
+
+
+@pytest.mark.parametrize("module", ["geography", "crosswalk", "areas", "weights"])
+def test_public_names_are_sorted_and_exist(module: str) -> None:
+    import importlib
+
+    mod = importlib.import_module(f"realimpact.data.{module}")
+    assert mod.__all__ == sorted(mod.__all__)
+    assert all(hasattr(mod, name) for name in mod.__all__)

@@ -225,7 +225,10 @@ def show(
         return
     console.print(area.summary(), highlight=False)
     console.print(f"  all LSOAs: {', '.join(area.lsoas)}", highlight=False)
-    console.print(f"  defined by: {dict(area.definition)}", highlight=False)
+    definition = dict(area.definition)
+    if "geojson" in definition:
+        definition["geojson"] = f"<{definition['geojson'].get('type', 'polygon')}>"
+    console.print(f"  defined by: {definition}", highlight=False)
 
 
 @app.command("delete")
