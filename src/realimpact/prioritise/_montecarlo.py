@@ -3,7 +3,9 @@
 Method
 ------
 For each of ``draws`` draws, every problem's score on every dimension is drawn from its
-range — triangular(low, mode, high) by default, or uniform(low, high) — and a weight
+range — triangular(low, mode, high) by default (sampled as in Stein & Keblis 2009, *A new
+method to simulate the triangular distribution*, Math. Comput. Modelling 49), or
+uniform(low, high) — and a weight
 vector is drawn to represent partner disagreement:
 
 ``dirichlet`` (default)
@@ -45,7 +47,6 @@ __all__ = [
     "WeightUncertainty",
     "dirichlet_concentration",
     "simulate_ranks",
-    "triangular_inverse_cdf",
 ]
 
 Distribution = Literal["triangular", "uniform"]
@@ -102,18 +103,6 @@ class RankDistribution:
         }
 
 
-def triangular_inverse_cdf(
-    u: FloatArray, a: FloatArray, c: FloatArray, b: FloatArray
-) -> FloatArray:
-    """Inverse CDF of triangular(a, c, b) at ``u`` (broadcasting; width 0 gives ``a``)."""
-    width = b - a
-    safe = np.where(width > 0, width, 1.0)
-    fc = np.where(width > 0, (c - a) / safe, 0.5)
-    left = a + np.sqrt(u * width * (c - a))
-    right = b - np.sqrt((1.0 - u) * width * (b - c))
-    return np.where(u < fc, left, right)
-
-
 def dirichlet_concentration(partner_matrix: FloatArray, w_bar: FloatArray) -> float | None:
     """Method-of-moments Dirichlet concentration from partners' normalised weights.
 
@@ -155,21 +144,35 @@ def _weights_sampler(
 def _score_sampler(
     rng: np.random.Generator, matrix: ProblemMatrix, distribution: Distribution
 ) -> Callable[[int], npt.NDArray[np.float32]]:
-    """Return ``draw(n)`` giving n x problems x dimensions scores (float32, single sqrt)."""
+    """Return ``draw(n)`` giving n x problems x dimensions scores (float32).
+
+    Triangular draws use Stein & Keblis (2009): with U1, U2 uniform,
+    a + (b - c) min(U1, U2) + (c - a) max(U1, U2) ~ triangular(a, c, b); no square roots or
+    branches, about twice as fast as the inverse CDF here. Width-0 ranges give ``a``.
+    """
     f32 = np.float32
     a, c, b = (np.asarray(v, dtype=f32) for v in (matrix.low, matrix.mode, matrix.high))
-    width = b - a
     if distribution == "uniform":
-        return lambda n: a + rng.random((n, *a.shape), dtype=f32) * width
-    fc = np.where(width > 0, (c - a) / np.where(width > 0, width, f32(1)), f32(0.5))
-    left, right = width * (c - a), width * (b - c)
+        width = b - a
+
+        def draw_uniform(n: int) -> npt.NDArray[np.float32]:
+            u = rng.random((n, *a.shape), dtype=f32)
+            u *= width
+            u += a
+            return u
+
+        return draw_uniform
+    below, above = b - c, c - a
 
     def draw(n: int) -> npt.NDArray[np.float32]:
-        u = rng.random((n, *a.shape), dtype=f32)
-        on_left = u < fc
-        v = np.where(on_left, u * left, (f32(1) - u) * right)
-        np.sqrt(v, out=v)
-        return np.where(on_left, a + v, b - v)
+        u = rng.random((2, n, *a.shape), dtype=f32)
+        low = np.minimum(u[0], u[1])
+        high = np.maximum(u[0], u[1], out=u[1])
+        low *= below
+        high *= above
+        low += high
+        low += a
+        return low
 
     return draw
 
