@@ -165,8 +165,8 @@ def _score_sampler(
     below, above = b - c, c - a
 
     def draw(n: int) -> npt.NDArray[np.float32]:
-        u = rng.random((2, n, *a.shape), dtype=f32)
-        low = np.minimum(u[0], u[1])
+        u: npt.NDArray[np.float32] = rng.random((2, n, *a.shape), dtype=f32)
+        low: npt.NDArray[np.float32] = np.minimum(u[0], u[1])
         high = np.maximum(u[0], u[1], out=u[1])
         low *= below
         high *= above
