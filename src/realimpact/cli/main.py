@@ -18,8 +18,11 @@ _COMMAND_MODULES: tuple[str, ...] = (
     "data",
     "demo",
     "evaluate",
+    "evidence",
     "framework",
+    "log",
     "ocg",
+    "plan",
     "prioritise",
     "series",
 )

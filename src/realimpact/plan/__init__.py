@@ -21,7 +21,7 @@ from realimpact.plan.evidence import (
     RiskNote,
     UnintendedConsequence,
 )
-from realimpact.plan.io import load_plan, parse_plan, save_plan
+from realimpact.plan.io import load_plan, parse_plan, plan_path, save_plan
 from realimpact.plan.library import EvidenceLibrary, FiledEvidence, load_evidence_library
 from realimpact.plan.log import (
     Deviation,
@@ -47,6 +47,7 @@ from realimpact.plan.model import (
     TargetedHarm,
 )
 from realimpact.plan.predict import Interval, LedgerLine, NetHarmPrediction, Swing, predict_net_harm
+from realimpact.plan.record import add_to_log
 from realimpact.plan.results import (
     Comparison,
     ResultsAnalysis,
@@ -56,6 +57,9 @@ from realimpact.plan.results import (
 )
 
 __all__ = [
+    "ORDINAL_SCALE",
+    "SIDE_EFFECT_CATEGORIES",
+    "STRENGTH_SCALE",
     "Comparison",
     "Deviation",
     "DisplacementRisk",
@@ -75,7 +79,6 @@ __all__ = [
     "MeasuresPlan",
     "MitigationRecord",
     "NetHarmPrediction",
-    "ORDINAL_SCALE",
     "Phase",
     "Plan",
     "PlanCheck",
@@ -83,12 +86,11 @@ __all__ = [
     "Response",
     "ResultsAnalysis",
     "RiskNote",
-    "SIDE_EFFECT_CATEGORIES",
-    "STRENGTH_SCALE",
     "SideEffect",
     "Swing",
     "TargetedHarm",
     "UnintendedConsequence",
+    "add_to_log",
     "check_plan",
     "compare",
     "draft_plan",
@@ -101,6 +103,7 @@ __all__ = [
     "log_path",
     "measures_plan",
     "parse_plan",
+    "plan_path",
     "predict_net_harm",
     "save_log",
     "save_plan",

@@ -19,12 +19,13 @@ import yaml
 from pydantic import ValidationError
 
 from realimpact.data.weights import CRIME_TYPES as POLICEUK_CRIME_TYPES
-from realimpact.exceptions import ConfigError, Problem
+from realimpact.exceptions import ConfigError, NotFoundError, Problem
 from realimpact.framework import KnowledgeBase, load_knowledge_base
 from realimpact.plan.library import EvidenceLibrary, load_evidence_library
 from realimpact.plan.model import Plan
+from realimpact.workspace import Workspace
 
-__all__ = ["load_plan", "parse_plan", "save_plan"]
+__all__ = ["load_plan", "parse_plan", "plan_path", "save_plan"]
 
 
 def _line_of(root: yaml.Node | None, loc: Sequence[Any]) -> int | None:
@@ -231,3 +232,18 @@ def save_plan(plan: Plan, path: str | Path, *, overwrite: bool = False) -> Path:
     tmp.write_text(yaml.safe_dump(plan.to_dict(), sort_keys=False, allow_unicode=True), "utf-8")
     tmp.replace(p)
     return p
+
+
+def plan_path(workspace: Workspace, ref: str | Path) -> Path:
+    """The file of a plan given as a path, or as a name saved in ``<workspace>/plans/``."""
+    p = Path(ref)
+    if p.is_file():
+        return p
+    saved = workspace.path("plans") / f"{ref}.yaml"
+    if saved.is_file():
+        return saved
+    names = sorted(x.stem for x in workspace.path("plans").glob("*.yaml"))
+    raise NotFoundError(
+        f"no plan file {str(ref)!r} and no plan of that name in {workspace.root / 'plans'} "
+        f"(saved: {', '.join(names) or 'none'}). Create one with: realimpact plan new NAME ..."
+    )

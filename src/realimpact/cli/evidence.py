@@ -1,0 +1,99 @@
+"""``realimpact evidence``: the evidence library of intervention types (list, show, search)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from realimpact.cli._common import JsonOpt, WorkspaceOpt, command, console, emit_json
+from realimpact.plan import EvidenceLibrary, Intervention, load_evidence_library
+from realimpact.workspace import default_workspace_path, open_workspace
+
+__all__ = ["register"]
+
+app = typer.Typer(help="The evidence library: intervention types and what they do to harms.")
+
+
+def _library(workspace: WorkspaceOpt) -> EvidenceLibrary:
+    if workspace is None:
+        overlay = default_workspace_path() / "framework"
+        return load_evidence_library(overlay if overlay.is_dir() else None)
+    return load_evidence_library(open_workspace(workspace, create=False).root / "framework")
+
+
+def _table(items: tuple[Intervention, ...]) -> Table:
+    t = Table("id", "group", "evidence", "strength", "name", title="Evidence library")
+    for i in items:
+        e = i.emmie
+        local = " (local)" if i.local else ""
+        t.add_row(i.id, i.strategy_group, e.direction, f"{e.overall()}/3", i.name + local)
+    return t
+
+
+@app.command("list")
+@command
+def list_(
+    strategy: Annotated[
+        str | None, typer.Option("--strategy", help="Only strategy group a, b, c or d.")
+    ] = None,
+    harm: Annotated[
+        str | None, typer.Option("--harm", help="Only those reported to decrease this harm id.")
+    ] = None,
+    workspace: WorkspaceOpt = None,
+    json_output: JsonOpt = False,
+) -> None:
+    """List intervention types with their strategy group and strength of evidence.
+
+    Strength is the weakest of effect, mechanism, moderators and implementation on the
+    0-3 scale (0 none, 1 limited, 2 moderate, 3 strong).
+
+    Example: realimpact evidence list --harm social.community.victim-of-crime-asb
+    """
+    lib = _library(workspace)
+    items = lib.search("", harm=harm)
+    if strategy:
+        items = tuple(i for i in items if i.strategy_group == strategy)
+    if json_output:
+        emit_json([i.to_dict() for i in items])
+    else:
+        console.print(_table(items))
+
+
+@app.command("show")
+@command
+def show(
+    intervention: Annotated[str, typer.Argument(help="Intervention id, e.g. hot-spots.")],
+    workspace: WorkspaceOpt = None,
+    json_output: JsonOpt = False,
+) -> None:
+    """Show one intervention: mechanism, harms, displacement, mitigations, evidence, cases.
+
+    Example: realimpact evidence show treatment-outreach
+    """
+    item = _library(workspace).get(intervention)
+    emit_json(item) if json_output else console.print(item.summary(), highlight=False, markup=False)
+
+
+@app.command("search")
+@command
+def search(
+    text: Annotated[str, typer.Argument(help="Words that must all appear.")],
+    workspace: WorkspaceOpt = None,
+    json_output: JsonOpt = False,
+) -> None:
+    """Search interventions by words in their name, mechanism, studies and mitigations.
+
+    Example: realimpact evidence search "nuisance abatement"
+    """
+    items = _library(workspace).search(text)
+    if json_output:
+        emit_json([i.to_dict() for i in items])
+    else:
+        console.print(_table(items))
+
+
+def register(root: typer.Typer) -> None:
+    """Add the ``evidence`` command group to the root app."""
+    root.add_typer(app, name="evidence")
