@@ -17,6 +17,7 @@ from typing import Annotated, Any, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -86,7 +87,7 @@ def command(fn: Callable[P, R]) -> Callable[P, R]:
                 )
                 emit_json(payload)
             else:
-                err_console.print(f"[bold red]Error:[/] {exc}", markup=True, highlight=False)
+                err_console.print(f"[bold red]Error:[/] {escape(str(exc))}", highlight=False)
             raise typer.Exit(code=2) from exc
 
     return wrapper
