@@ -291,6 +291,11 @@ class AvoidedCrimes:
         return max(self.ci_high - self.ci_low, 0.0) / (2 * z)
 
 
+def _gbp(x: float) -> str:
+    """Pounds with two decimals and a leading minus sign for losses (-£1.50)."""
+    return f"£{x:,.2f}" if x >= 0 else f"-£{-x:,.2f}"
+
+
 @dataclass(frozen=True)
 class ValueForMoney:
     """Benefit-cost ratio of an operation, with its interval and the costs' provenance."""
@@ -312,8 +317,8 @@ class ValueForMoney:
 
     def sentence(self) -> str:
         return (
-            f"For every £1 spent, £{self.bcr:,.2f} of crime costs avoided "
-            f"({self.ci_level:.0%} interval £{self.bcr_low:,.2f}–£{self.bcr_high:,.2f})."
+            f"For every £1 spent, {_gbp(self.bcr)} of crime costs avoided "
+            f"({self.ci_level:.0%} interval {_gbp(self.bcr_low)}–{_gbp(self.bcr_high)})."
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -459,5 +464,8 @@ def _vfm_warnings(
     if not used:
         warns.append("No category had a usable unit cost: the benefit is 0 by construction.")
     if point < 0:
-        warns.append("Crime rose relative to the counterfactual: the benefit is negative.")
+        warns.append(
+            "The costed crimes rose relative to the counterfactual (net of any displacement): "
+            "the benefit is negative."
+        )
     return tuple(warns)
