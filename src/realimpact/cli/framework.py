@@ -52,9 +52,9 @@ def harm_json(kb: KnowledgeBase, harm: Harm) -> dict[str, Any]:
 
 def _harm_table(harms: tuple[Harm, ...], title: str) -> Table:
     table = Table(title=title)
-    table.add_column("Id", no_wrap=True)
-    table.add_column("Harm", overflow="fold")
-    table.add_column("Sources", overflow="fold")
+    table.add_column("Harm", ratio=3, min_width=20)
+    table.add_column("Id", overflow="fold", ratio=3, style="dim")
+    table.add_column("Sources", overflow="fold", ratio=2)
     cell: tuple[HarmType, HarmLevel] | None = None
     for harm in harms:
         if cell != (harm.type, harm.level):
@@ -63,7 +63,7 @@ def _harm_table(harms: tuple[Harm, ...], title: str) -> Table:
             cell = (harm.type, harm.level)
             table.add_row(f"[bold]{harm.type.label} / {harm.level.label}[/]", "", "")
         sources = ", ".join(s.value for s in harm.sources)
-        table.add_row(harm.id, harm.label + _mark(harm), sources)
+        table.add_row(harm.label + _mark(harm), harm.id, sources)
     return table
 
 
