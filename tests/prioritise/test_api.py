@@ -13,3 +13,12 @@ def test_all_is_sorted_and_every_name_exists() -> None:
 def test_no_public_name_is_left_out_of_all() -> None:
     public = {n for n in vars(pkg) if not n.startswith("_")}
     assert public - set(pkg.__all__) == set()
+
+
+def test_docstring_examples_run() -> None:
+    import doctest
+
+    from realimpact.prioritise import _ranking
+
+    outcome = doctest.testmod(_ranking)
+    assert outcome.attempted > 0 and outcome.failed == 0

@@ -176,8 +176,14 @@ def prioritise(
 
     Examples
     --------
-    >>> from realimpact.prioritise import ProblemInput, prioritise
-    >>> ps = [ProblemInput("A", scores={"likelihood": 4}), ProblemInput("B", scores={})]
+    >>> from realimpact.prioritise import Dimension, ProblemInput, ScoringModel, prioritise
+    >>> model = ScoringModel(id="m", name="m", status="example", dimensions=(
+    ...     Dimension(id="harm", label="harm"), Dimension(id="concern", label="concern")))
+    >>> problems = [ProblemInput("open market", scores={"harm": 4, "concern": [2, 3, 4]}),
+    ...             ProblemInput("cannabis farm", scores={"harm": 1, "concern": "unknown"})]
+    >>> result = prioritise(problems, model, draws=1000, seed=1, top_k=1)
+    >>> [(p.name, p.score, p.median_rank) for p in result.problems]
+    [('open market', 87.5, 1), ('cannabis farm', 37.5, 2)]
     """
     if isinstance(model, str):
         model = load_preset(model)
