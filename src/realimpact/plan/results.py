@@ -99,28 +99,31 @@ def _as_dict(evaluation: Any) -> Mapping[str, Any]:
     return out
 
 
-def _reading(pred: Interval, est: float | None) -> str:
+def _reading(pred: Interval, est: float | None, lo: float | None, hi: float | None) -> str:
     if est is None:
         return "not estimated"
     if pred.low <= est <= pred.high:
         return "within the predicted interval"
-    return "better than predicted (larger fall)" if est < pred.low else "worse than predicted"
+    side = "better than predicted (larger fall)" if est < pred.low else "worse than predicted"
+    if lo is not None and hi is not None and lo <= pred.high and hi >= pred.low:
+        return f"{side}, but its interval overlaps the prediction"
+    return side
 
 
 def _method_rows(pred: Interval, harm: Mapping[str, Any], unit: str) -> list[Comparison]:
     rows = []
     for method, r in (harm.get("results") or {}).items():
-        est = r.get("estimate")
+        est, lo, hi = r.get("estimate"), r.get("ci_low"), r.get("ci_high")
         rows.append(
             Comparison(
                 "targeted harm in the target area",
                 method,
                 pred,
                 est,
-                r.get("ci_low"),
-                r.get("ci_high"),
+                lo,
+                hi,
                 unit,
-                _reading(pred, est),
+                _reading(pred, est, lo, hi),
             )
         )
     return rows
@@ -142,7 +145,7 @@ def _displacement_row(pred: Interval, disp: Mapping[str, Any], unit: str) -> Com
         est - half,
         est + half,
         unit,
-        _reading(pred, est),
+        _reading(pred, est, est - half, est + half),
     )
 
 
