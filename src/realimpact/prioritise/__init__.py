@@ -37,17 +37,15 @@ from realimpact.prioritise._model import (
     load_preset,
 )
 from realimpact.prioritise._montecarlo import RankDistribution, simulate_ranks
-from realimpact.prioritise._ocg import (
-    OcgAssessment,
+from realimpact.prioritise._ocg import OcgAssessment, OcgScore, score_ocgs
+from realimpact.prioritise._ocg_input import (
     OcgAttribute,
     OcgHarm,
     OcgMatrixPreset,
-    OcgScore,
     OrganisedCrimeGroup,
     Rating,
     load_ocg_preset,
     load_ocgs,
-    score_ocgs,
 )
 from realimpact.prioritise._problems import (
     HarmScore,
