@@ -86,6 +86,8 @@ def test_area_reports_activity_apart_from_harm(evaluation: AreaEvaluation) -> No
     assert evaluation.harm.results  # methods also ran on the harm-weighted series
     disp = evaluation.displacement
     assert disp is not None and "Drugs" not in disp.wdd_by_type
+    assert set(disp.wdq_by_type) == set(disp.wdd_by_type)
+    assert disp.wdd_harm is not None and disp.wdd_harm.unit == "days of imprisonment per LSOA"
 
 
 def test_area_value_for_money_names_its_unverified_costs(evaluation: AreaEvaluation) -> None:

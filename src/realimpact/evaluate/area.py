@@ -54,6 +54,7 @@ class Displacement:
     wdd_count: WDDResult
     wdd_by_type: Mapping[str, WDDResult]
     wdd_harm: WDDResult | None
+    wdq_by_type: Mapping[str, WDQResult | None] = field(default_factory=dict)
     sizes: tuple[int, int, int] = (1, 1, 1)
 
     def to_dict(self) -> dict[str, Any]:
@@ -70,6 +71,8 @@ class Displacement:
             lines.append(self.wdd_harm.summary())
         if self.wdq_count is not None:
             lines.append(self.wdq_count.summary())
+        if self.wdq_harm is not None:
+            lines.append("Harm-weighted " + self.wdq_harm.summary())
         return "\n".join(lines)
 
 
@@ -237,11 +240,13 @@ def _displacement(
     is_c: Callable[[pd.Series], pd.Series] = lambda u: ~u.isin([TARGET, BUFFER])  # noqa: E731
     T, B, C = pair(tot, "count", is_t), pair(tot, "count", is_b), pair(tot, "count", is_c)
     by_type: dict[str, WDDResult] = {}
+    wdq_types: dict[str, WDQResult | None] = {}
     for ct in sorted(table.harm_weights()):
         sub = frame[frame["crime_type"] == ct]
         if sub.empty:
             continue
         t, b, c = pair(sub, "count", is_t), pair(sub, "count", is_b), pair(sub, "count", is_c)
+        wdq_types[ct] = _safe_wdq(t, b, c, "crimes", ct)
         by_type[ct] = wdd(
             t,
             c,
@@ -274,15 +279,20 @@ def _displacement(
         ),
         wdd_by_type=by_type,
         wdd_harm=harm,
+        wdq_by_type=wdq_types,
         sizes=sizes,
     )
 
 
 def _safe_wdq(
-    T: tuple[float, float], B: tuple[float, float], C: tuple[float, float], unit: str
+    T: tuple[float, float],
+    B: tuple[float, float],
+    C: tuple[float, float],
+    unit: str,
+    crime_type: str | None = None,
 ) -> WDQResult | None:
     try:
-        return wdq(T, B, C, unit=unit)
+        return wdq(T, B, C, unit=unit, crime_type=crime_type)
     except ConfigError:
         return None
 
