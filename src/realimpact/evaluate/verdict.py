@@ -233,7 +233,8 @@ def verdict(
     level = max(levels) if levels else None
     reason = {
         2: "before/after without a comparable control",
-        3: "before/after with a comparison: control areas, comparison series or a synthetic control",
+        3: "before/after with a comparison: control areas, a comparison series or a "
+        "synthetic control",
     }.get(level or 0, "not recorded by the methods")
     caveats = sorted({f"{r.method}: {c}" for r in readings for c in r.caveats} | set(extra_caveats))
     return Verdict(conclusion, headline, confidence, level, reason, readings, tuple(caveats), cal)
