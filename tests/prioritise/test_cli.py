@@ -146,3 +146,36 @@ def test_ocg_score_leaves_nominals_out_unless_an_allowed_role_asks(examples: Pat
         _ok(["ocg", "score", groups, "--include-sensitive", "--role", "analyst-vetted", "--json"])
     )
     assert allowed["groups"][0]["nominals"] == ["Fictional Person A", "Fictional Person B"]
+
+
+def test_refused_decision_leaves_the_workspace_as_it_was(examples: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "decision.yaml"
+    text = (examples / "cleveland_decision.yaml").read_text(encoding="utf-8")
+    bad.write_text(
+        text.replace(
+            "  Stockton town centre street dealing: >-",
+            "  Stockton town centre street dealing: ''\n  ignored: >-",
+        ),
+        encoding="utf-8",
+    )
+    ws = tmp_path / "ws"
+    result = runner.invoke(
+        app,
+        [
+            "decision",
+            "record",
+            str(bad),
+            "-p",
+            str(examples / "cleveland_problems.yaml"),
+            "--draws",
+            "200",
+            "--workspace",
+            str(ws),
+            "--json",
+        ],
+    )
+    assert result.exit_code == 2
+    messages = " ".join(p["message"] for p in json.loads(result.stdout)["problems"])
+    assert "tolerated without a reason" in messages and "'ignored' is not one" in messages
+    decisions = ws / "decisions"
+    assert not decisions.exists() or not any(decisions.rglob("*.json"))

@@ -127,3 +127,25 @@ def test_cleveland_example_loads_against_the_real_harm_matrix(examples: Path) ->
     )
     assert len(problems) == 4
     assert all(p.harms for p in problems)
+
+
+def test_reverse_dimension_counts_high_values_as_lower_priority() -> None:
+    from realimpact.prioritise import Dimension, ScoringModel
+
+    model = ScoringModel(
+        id="r",
+        name="r",
+        status="test",
+        dimensions=(
+            Dimension(id="maturity", label="years established", scale_max=10, reverse=True),
+        ),
+    )
+    m = prepare_problems(
+        model,
+        [
+            ProblemInput("new", scores={"maturity": [0, 1, 2]}),
+            ProblemInput("old", scores={"maturity": 10}),
+        ],
+    )
+    assert (m.low[0, 0], m.mode[0, 0], m.high[0, 0]) == pytest.approx((0.8, 0.9, 1.0))
+    assert m.mode[1, 0] == 0.0
