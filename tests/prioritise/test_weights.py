@@ -88,3 +88,16 @@ def test_bad_weights_file_lists_every_problem(tmp_path: Path, two_dim_model: Sco
         ("health", "d3"),
         ("council", None),
     } <= found
+
+
+def test_community_survey_vector_can_be_added_to_partner_weights(
+    two_dim_model: ScoringModel,
+) -> None:
+    pw = PartnerWeights.from_mapping(two_dim_model, RAW)
+    with_community = pw.with_partner("community", {"d1": 0, "d2": 5})
+    assert list(with_community.partners) == ["police", "health", "council", "community"]
+    assert with_community.partners["community"] == (0.0, 5.0)
+    assert "community" not in pw.partners  # frozen: a new object
+    with pytest.raises(ConfigError) as info:
+        pw.with_partner("community", {"d1": 1})
+    assert info.value.problems[0].column == "d2"

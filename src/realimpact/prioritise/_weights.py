@@ -77,6 +77,17 @@ class PartnerWeights:
         col.raise_if_any("The partner weights are invalid.")
         return cls(model.dimension_ids, out, method)
 
+    def with_partner(self, name: str, weights: Mapping[str, float]) -> PartnerWeights:
+        """A copy with one more named vector, e.g. community weights from a survey.
+
+        Validated like a weights file (every dimension, non-negative, not all 0); an
+        existing partner of the same name is replaced.
+        """
+        col = Collector()
+        added = _parse_partners_for(self.dimensions, {name: weights}, col, file=None)
+        col.raise_if_any(f"The weights for {name!r} are invalid.")
+        return PartnerWeights(self.dimensions, {**self.partners, **added}, self.method)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "method": self.method,
@@ -123,7 +134,16 @@ def load_weights(path: str | Path, model: ScoringModel) -> PartnerWeights:
 def _parse_partners(
     model: ScoringModel, raw: Mapping[str, Any], col: Collector, file: str | None
 ) -> dict[str, tuple[float, ...]]:
-    dims = model.dimension_ids
+    return _parse_partners_for(model.dimension_ids, raw, col, file, model.id)
+
+
+def _parse_partners_for(
+    dims: tuple[str, ...],
+    raw: Mapping[str, Any],
+    col: Collector,
+    file: str | None,
+    model_id: str = "the model",
+) -> dict[str, tuple[float, ...]]:
     out: dict[str, tuple[float, ...]] = {}
     for name, weights in raw.items():
         where = {"file": file, "entry": str(name)}
@@ -136,7 +156,7 @@ def _parse_partners(
             continue
         for extra in sorted(set(weights) - set(dims)):
             col.add(
-                f"{extra!r} is not a scored dimension of model {model.id!r}.",
+                f"{extra!r} is not a scored dimension of {model_id!r}.",
                 f"Use: {', '.join(dims)}.",
                 column=str(extra),
                 **where,
