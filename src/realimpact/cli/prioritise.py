@@ -88,6 +88,7 @@ def _render(result: lib.PrioritisationResult) -> None:
         "rank",
         "problem",
         "score",
+        f"{pct}% score interval",
         "median rank",
         f"{pct}% rank interval",
         f"P(top {result.top_k})",
@@ -98,19 +99,82 @@ def _render(result: lib.PrioritisationResult) -> None:
             str(p.rank),
             p.name,
             f"{p.score:.1f}",
+            f"{p.score_low:.1f}–{p.score_high:.1f}",
             str(p.median_rank),
             f"{p.rank_low}–{p.rank_high}",
             f"{p.p_top_k:.2f}",
         )
     console.print(table)
     console.print(f"[dim]{result.model_status}[/]")
-    console.print(result.sensitivity.summary(), highlight=False)
+    _render_sensitivity(result.sensitivity)
     if result.agreement is not None:
-        console.print(result.agreement.summary(), highlight=False)
+        _render_agreement(result)
     console.print(
         f"[dim]{result.draws} draws, seed {result.seed}, {result.distribution} ranges,"
         f" weight uncertainty {result.weight_uncertainty}[/]"
     )
+
+
+def _render_sensitivity(sens: lib.SensitivityResult) -> None:
+    tp = sens.top_position_pivot
+    if tp is not None:
+        console.print(
+            f"Rank 1 changes ({tp.enters} overtakes {tp.leaves}) if the weight of "
+            f"{tp.dimension} goes {tp.current_weight:.3f} -> {tp.new_weight:.3f}.",
+            highlight=False,
+        )
+    table = Table(title=f"Smallest single changes that alter the top {sens.top_k}")
+    for col in ("change", "from", "to", "effect"):
+        table.add_column(col)
+    for w in sens.weight_pivots[:5]:
+        table.add_row(
+            f"weight of {w.dimension}",
+            f"{w.current_weight:.3f}",
+            f"{w.new_weight:.3f}",
+            f"{w.enters} overtakes {w.leaves}",
+        )
+    for sp in sens.score_pivots[:5]:
+        table.add_row(
+            f"{sp.problem}: {sp.dimension}", f"{sp.current:.2f}", f"{sp.required:.2f}", sp.effect
+        )
+    console.print(table)
+    tornado = Table(title="Tornado: ranks of the current top at each weight's partner extremes")
+    for col in ("dimension", "low weight", "top ranks", "high weight", "top ranks", "swing"):
+        tornado.add_column(col)
+    for b in sens.tornado:
+        tornado.add_row(
+            b.dimension,
+            f"{b.weight_low:.3f}",
+            _ranks(b.ranks_low),
+            f"{b.weight_high:.3f}",
+            _ranks(b.ranks_high),
+            str(b.swing),
+        )
+    console.print(tornado)
+
+
+def _ranks(ranks: dict[str, int]) -> str:
+    return ", ".join(str(r) for r in ranks.values())
+
+
+def _render_agreement(result: lib.PrioritisationResult) -> None:
+    agreement = result.agreement
+    assert agreement is not None
+    table = Table(title="Partners' weights: where they disagree (normalised)")
+    for col in ("dimension", "aggregate", "min", "max", "lowest", "highest"):
+        table.add_column(col)
+    for s in agreement.most_disputed(len(agreement.spreads)):
+        table.add_row(
+            s.dimension,
+            f"{result.weights[s.dimension]:.3f}",
+            f"{s.minimum:.3f}",
+            f"{s.maximum:.3f}",
+            s.lowest_partner,
+            s.highest_partner,
+        )
+    console.print(table)
+    taus = ", ".join(f"{a}/{b} {t:+.2f}" for (a, b), t in agreement.rank_correlation.items())
+    console.print(f"Kendall tau between partners' own rankings: {taus}", highlight=False)
 
 
 def prioritise_command(
