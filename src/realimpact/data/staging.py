@@ -76,15 +76,32 @@ def _month_key(kind: FileKind) -> str:
     return f"CASE WHEN (flags & 1) = 0 THEN substr(trim({m}), 1, 7) END"
 
 
+CHUNK_BYTES = 48 << 20  # CSV bytes per COPY: bounds memory (partitions buffer until done)
+
+
+def _chunks(files: list[PlannedFile]) -> list[list[PlannedFile]]:
+    out: list[list[PlannedFile]] = [[]]
+    size = 0
+    for f in files:
+        if out[-1] and size + f.src.size > CHUNK_BYTES:
+            out.append([])
+            size = 0
+        out[-1].append(f)
+        size += f.src.size
+    return out
+
+
 def stage_kind(
     con: duckdb.DuckDBPyConnection, kind: FileKind, files: list[PlannedFile], out: Path
 ) -> StageReport:
-    """Load ``files`` (all of ``kind``) into hive-partitioned Parquet under ``out``."""
+    """Load ``files`` (all of ``kind``) into hive-partitioned Parquet under ``out``.
+
+    Files are written in chunks of about 48 MB of CSV: each file owns its own partition,
+    and DuckDB buffers every open partition until its COPY ends, so chunking keeps memory
+    flat however many files are imported.
+    """
     out.parent.mkdir(parents=True, exist_ok=True)
     con.execute("SET enable_progress_bar = false")
-    groups: dict[tuple[str, ...], list[str]] = defaultdict(list)
-    for f in files:
-        groups[f.src.header].append(str(f.src.path))
     con.execute(
         "CREATE OR REPLACE TEMP TABLE _files (filename VARCHAR, batch_id VARCHAR, "
         "force VARCHAR, period VARCHAR, part VARCHAR)"
@@ -93,15 +110,27 @@ def stage_kind(
         "INSERT INTO _files VALUES (?, ?, ?, ?, ?)",
         [[str(f.src.path), f.src.sha256, f.force, f.period, f.src.sha256[:16]] for f in files],
     )
-    present = set().union(*(set(h) for h in groups))
-    checks = row_check_sql(kind, present)
+    checks = row_check_sql(kind, set().union(*(set(f.src.header) for f in files)))
+    for chunk in _chunks(files):
+        con.execute(_copy_sql(kind, chunk, checks, out))
+    if kind.name == "partner":
+        _map_points(con, out)
+    parts = tuple(sorted({f.partition for f in files}))
+    staged = StagedKind(kind.name, out, parts, _counts_sql(kind, out))
+    return StageReport(staged, _check_counts(con, kind, out, checks), _lsoas(con, kind, out))
+
+
+def _copy_sql(kind: FileKind, files: list[PlannedFile], checks: dict[str, str], out: Path) -> str:
+    groups: dict[tuple[str, ...], list[str]] = defaultdict(list)
+    for f in files:
+        groups[f.src.header].append(str(f.src.path))
     flags = " + ".join(
         f"(CASE WHEN {expr} THEN {CHECK_BITS[name]} ELSE 0 END)" for name, expr in checks.items()
     )
     raw = " UNION ALL BY NAME ".join(f"({_read_sql(kind, h, p)})" for h, p in groups.items())
     typed = ", ".join(_typed(s) for _, s in kind.columns)
     part_cols = "batch" if kind.name == "partner" else "force, period"
-    sql = f"""
+    return f"""
         COPY (
           SELECT {typed}, month_key, batch_id, {part_cols}, flags FROM (
             SELECT *, {_month_key(kind)} AS month_key FROM (
@@ -111,12 +140,6 @@ def stage_kind(
         TO {_lit(str(out))} (FORMAT parquet, PARTITION_BY ({part_cols}), COMPRESSION zstd,
                              OVERWRITE_OR_IGNORE true)
     """
-    con.execute(sql)
-    if kind.name == "partner":
-        _map_points(con, out)
-    parts = tuple(sorted({f.partition for f in files}))
-    staged = StagedKind(kind.name, out, parts, _counts_sql(kind, out))
-    return StageReport(staged, _check_counts(con, kind, out, checks), _lsoas(con, kind, out))
 
 
 def _typed(store_name: str) -> str:
