@@ -1,1 +1,93 @@
-"""realimpact.define"""
+"""Stage 1: define drug problems by their market characteristics and the harms they cause.
+
+Problem profiles (:class:`ProblemProfile`, stored as YAML in ``<workspace>/problems/``)
+with harm chains (Table 4.2 loads as a profile: :func:`table_4_2_profile`), rule-based
+harm suggestions with the report's reasons (:func:`suggest_harms`, :func:`decide`),
+measured baselines from the observation store (:func:`compute_baseline`), and community
+surveys (:func:`import_survey`) with Wilson-interval indicators (:func:`indicators`) and
+community weights over harms (:func:`community_weights`) that plug into
+:func:`realimpact.prioritise.prioritise`.
+"""
+
+from realimpact.define.baseline import Baseline, BaselineRow, compute_baseline, linear_trend
+from realimpact.define.community import CommunityWeights, community_weights
+from realimpact.define.indicators import Indicator, indicators, wilson_interval
+from realimpact.define.profile import (
+    HarmAssessment,
+    ProblemProfile,
+    ProfileChain,
+    SuggestionDecision,
+    table_4_2_profile,
+)
+from realimpact.define.store import (
+    check_profile,
+    list_profiles,
+    load_profile,
+    profile_path,
+    read_profile_file,
+    save_profile,
+    validate_profile,
+)
+from realimpact.define.suggest import (
+    HarmSuggestion,
+    SuggestionRule,
+    decide,
+    load_rules,
+    suggest_harms,
+    suggestion_notes,
+)
+from realimpact.define.survey import (
+    Concern,
+    Survey,
+    import_survey,
+    list_surveys,
+    load_survey,
+    read_survey_csv,
+    save_survey,
+)
+from realimpact.define.survey_items import Catalogue, SurveyItem, load_catalogue
+from realimpact.define.vocab import LocationFeature, MarketOpenness, MarketSetting, Maturity
+
+__all__ = [
+    "Baseline",
+    "BaselineRow",
+    "Catalogue",
+    "CommunityWeights",
+    "Concern",
+    "HarmAssessment",
+    "HarmSuggestion",
+    "Indicator",
+    "LocationFeature",
+    "MarketOpenness",
+    "MarketSetting",
+    "Maturity",
+    "ProblemProfile",
+    "ProfileChain",
+    "SuggestionDecision",
+    "SuggestionRule",
+    "Survey",
+    "SurveyItem",
+    "check_profile",
+    "community_weights",
+    "compute_baseline",
+    "decide",
+    "import_survey",
+    "indicators",
+    "linear_trend",
+    "list_profiles",
+    "list_surveys",
+    "load_catalogue",
+    "load_profile",
+    "load_rules",
+    "load_survey",
+    "profile_path",
+    "read_profile_file",
+    "read_survey_csv",
+    "save_profile",
+    "save_survey",
+    "suggest_harms",
+    "suggestion_notes",
+    "table_4_2_profile",
+    "validate_profile",
+    "wilson_interval",
+]

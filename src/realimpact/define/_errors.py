@@ -1,0 +1,77 @@
+"""Turn pydantic validation errors into located :class:`~realimpact.exceptions.Problem` s."""
+
+from __future__ import annotations
+
+import difflib
+import os
+import tempfile
+from collections.abc import Collection
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from realimpact.exceptions import Problem
+
+__all__ = ["atomic_write", "pydantic_problems", "unknown_id_problem"]
+
+_FIXES = {
+    "missing": "Add the field.",
+    "extra_forbidden": "Remove the field or fix its spelling (see docs/define.md).",
+    "enum": "Use one of the allowed values.",
+    "string_pattern_mismatch": "Use letters, digits, '.', '_' or '-' (at most 64 characters).",
+    "bool_parsing": "Write true or false (or leave it out if not known).",
+    "literal_error": "Use one of the allowed values.",
+}
+
+
+def pydantic_problems(
+    exc: ValidationError, *, file: str | None, entry: str | None = None, row: int | None = None
+) -> list[Problem]:
+    """One Problem per pydantic error, naming the field path and a fix."""
+    out = []
+    for err in exc.errors():
+        field = ".".join(str(p) for p in err["loc"]) or None
+        ctx: dict[str, Any] = dict(err.get("ctx") or {})
+        fix = _FIXES.get(err["type"], "Correct the value (see docs/define.md).")
+        if "expected" in ctx:
+            fix = f"Use {ctx['expected']}."
+        out.append(Problem(f"{err['msg']}.", fix, file=file, row=row, column=field, entry=entry))
+    return out
+
+
+def unknown_id_problem(
+    value: str,
+    known: Collection[str],
+    *,
+    what: str,
+    fix: str,
+    file: str | None,
+    entry: str | None,
+    column: str,
+    row: int | None = None,
+) -> Problem:
+    """A Problem for an unknown id, suggesting close matches."""
+    close = difflib.get_close_matches(value, list(known), n=3, cutoff=0.6)
+    hint = f" Did you mean {', '.join(close)}?" if close else ""
+    return Problem(
+        f"{what} {value!r} does not exist.",
+        fix + hint,
+        file=file,
+        row=row,
+        column=column,
+        entry=entry,
+    )
+
+
+def atomic_write(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` via a temporary file and rename (all or nothing)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

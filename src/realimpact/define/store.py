@@ -1,0 +1,218 @@
+"""Problem profiles on disk: ``<workspace>/problems/<name>.yaml``.
+
+The file is the YAML form of :meth:`ProblemProfile.to_dict` (format in docs/define.md).
+Reading checks everything and reports every problem at once as a
+:class:`~realimpact.exceptions.ConfigError` naming the file, the entry (the profile's
+name) and the field, with a fix: unknown fields and values, harm ids not in the matrix,
+5WH question ids not in Table 4.3, an area not saved in the workspace, and harm scores
+outside 0-4. Saving validates first and writes atomically, so an invalid profile never
+replaces a good file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from realimpact.define._errors import atomic_write, pydantic_problems, unknown_id_problem
+from realimpact.define.profile import ProblemProfile, _range
+from realimpact.exceptions import ConfigError, NotFoundError, Problem
+from realimpact.framework import KnowledgeBase, load_knowledge_base
+from realimpact.workspace import Workspace
+
+__all__ = [
+    "check_profile",
+    "list_profiles",
+    "load_profile",
+    "profile_path",
+    "read_profile_file",
+    "save_profile",
+    "validate_profile",
+]
+
+
+def profile_path(workspace: Workspace, name: str) -> Path:
+    """Where the profile ``name`` is stored."""
+    return workspace.path("problems") / f"{name}.yaml"
+
+
+def check_profile(
+    profile: ProblemProfile,
+    *,
+    kb: KnowledgeBase | None = None,
+    workspace: Workspace | None = None,
+    file: str | None = None,
+) -> list[Problem]:
+    """Problems of a well-formed profile against the knowledge base and the workspace."""
+    kb = kb if kb is not None else load_knowledge_base()
+    known = {h.id for h in kb.harms}
+    where: dict[str, Any] = {"file": file, "entry": profile.name}
+    out: list[Problem] = []
+    fix = "Use a harm id of the matrix (realimpact harms search WORDS)."
+    refs = [
+        (f"chains.{i}.harm_ids.{j}", h)
+        for i, c in enumerate(profile.chains)
+        for j, h in enumerate(c.harm_ids)
+    ]
+    refs += [(f"decisions.{i}.harm_id", d.harm_id) for i, d in enumerate(profile.decisions)]
+    refs += [(f"harm_scores.{i}.id", h.id) for i, h in enumerate(profile.harm_scores)]
+    for column, hid in refs:
+        if hid not in known:
+            out.append(unknown_id_problem(hid, known, what="harm", fix=fix, column=column, **where))
+    questions = {q.id for q in kb.questions}
+    for qid in profile.answers:
+        if qid not in questions:
+            out.append(
+                unknown_id_problem(
+                    qid,
+                    questions,
+                    what="5WH question",
+                    column=f"answers.{qid}",
+                    fix="Use a Table 4.3 question id (realimpact questions).",
+                    **where,
+                )
+            )
+    out += _score_problems(profile, file)
+    area = profile.area
+    if workspace is not None and area and not (workspace.areas_dir / f"{area}.json").exists():
+        out.append(
+            Problem(
+                f"area {area!r} is not saved in the workspace.",
+                f"Save it first: realimpact area add {area} --lsoa CODE ...",
+                column="area",
+                **where,
+            )
+        )
+    return out
+
+
+def _score_problems(profile: ProblemProfile, file: str | None) -> list[Problem]:
+    out = []
+    for i, h in enumerate(profile.harm_scores):
+        for part in ("extent", "seriousness"):
+            try:
+                r = _range(getattr(h, part))
+                bad = r.low < 0 or r.high > 4
+            except (ValueError, TypeError, KeyError) as exc:
+                bad, r = True, None
+                msg = str(exc)
+            if bad:
+                shown = f"{r.low:g}-{r.high:g} is outside 0-4" if r is not None else msg
+                out.append(
+                    Problem(
+                        f"{part} of harm {h.id!r}: {shown}.",
+                        "Give a number 0-4, [low, high], [low, mode, high] or 'unknown'.",
+                        file=file,
+                        entry=profile.name,
+                        column=f"harm_scores.{i}.{part}",
+                    )
+                )
+    return out
+
+
+def validate_profile(
+    raw: Any,
+    *,
+    file: str | None = None,
+    kb: KnowledgeBase | None = None,
+    workspace: Workspace | None = None,
+) -> ProblemProfile:
+    """Build and check a profile from a mapping; ConfigError lists every problem."""
+    label = str(raw.get("name")) if isinstance(raw, Mapping) and raw.get("name") else None
+    if not isinstance(raw, Mapping):
+        raise ConfigError(
+            "The problem profile is invalid.",
+            [
+                Problem(
+                    "a profile must be a YAML mapping of fields.",
+                    "Start from examples/define/open-market.yaml.",
+                    file=file,
+                )
+            ],
+        )
+    try:
+        profile = ProblemProfile.model_validate(dict(raw))
+    except ValidationError as exc:
+        problems = pydantic_problems(exc, file=file, entry=label)
+        raise ConfigError("The problem profile is invalid.", problems) from None
+    problems = check_profile(profile, kb=kb, workspace=workspace, file=file)
+    if problems:
+        raise ConfigError("The problem profile is invalid.", problems)
+    return profile
+
+
+def read_profile_file(
+    path: str | Path, *, kb: KnowledgeBase | None = None, workspace: Workspace | None = None
+) -> ProblemProfile:
+    """Read and check a profile YAML file."""
+    path = Path(path)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise NotFoundError(f"no file {path}") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        row = mark.line + 1 if mark is not None else None
+        raise ConfigError(
+            "The problem profile is not valid YAML.",
+            [
+                Problem(
+                    f"YAML syntax error: {getattr(exc, 'problem', exc)}.",
+                    "Fix the YAML syntax at that line (indentation, colons, quotes).",
+                    file=str(path),
+                    row=row,
+                )
+            ],
+        ) from None
+    return validate_profile(raw, file=str(path), kb=kb, workspace=workspace)
+
+
+def save_profile(
+    workspace: Workspace,
+    profile: ProblemProfile,
+    *,
+    overwrite: bool = False,
+    kb: KnowledgeBase | None = None,
+) -> Path:
+    """Check and save a profile atomically; the old file is kept if anything is wrong."""
+    path = profile_path(workspace, profile.name)
+    problems = check_profile(profile, kb=kb, workspace=workspace, file=str(path))
+    if path.exists() and not overwrite:
+        problems.append(
+            Problem(
+                f"a problem named {profile.name!r} already exists.",
+                "Choose another name, or replace it (--replace / overwrite=True).",
+                file=str(path),
+                entry=profile.name,
+                column="name",
+            )
+        )
+    if problems:
+        raise ConfigError(f"Problem {profile.name!r} was not saved.", problems)
+    text = yaml.safe_dump(profile.to_dict(), sort_keys=False, allow_unicode=True, width=100)
+    atomic_write(path, text)
+    return path
+
+
+def load_profile(
+    workspace: Workspace, name: str, *, kb: KnowledgeBase | None = None
+) -> ProblemProfile:
+    """Load the saved profile ``name`` (NotFoundError lists the saved names)."""
+    path = profile_path(workspace, name)
+    if not path.exists():
+        names = [p.name for p in list_profiles(workspace, kb=kb)]
+        raise NotFoundError(
+            f"no problem named {name!r} in {workspace.root}. Saved: {', '.join(names) or 'none'}."
+        )
+    return read_profile_file(path, kb=kb)
+
+
+def list_profiles(workspace: Workspace, *, kb: KnowledgeBase | None = None) -> list[ProblemProfile]:
+    """Every saved profile, by name."""
+    kb = kb if kb is not None else load_knowledge_base()
+    paths = sorted(workspace.path("problems").glob("*.yaml"))
+    return [read_profile_file(p, kb=kb) for p in paths]
