@@ -262,3 +262,35 @@ def test_evaluate_area_unknown_area_is_a_clean_error(workspace: Path) -> None:
     )
     assert result.exit_code == 2
     assert "nowhere" in result.output
+
+
+def test_evaluate_area_prices_staff_hours_with_a_user_cost_table(
+    workspace: Path, tmp_path: Path
+) -> None:
+    costs = tmp_path / "costs.csv"
+    costs.write_text("category,cost_gbp\nBurglary,6000\nRobbery,12000\n")
+    d = _json(
+        [
+            "evaluate",
+            "mbro-013",
+            "--start",
+            "2024-07",
+            "--method",
+            "its",
+            "--staff-hours",
+            "500",
+            "--hourly-rate",
+            "40",
+            "--cost",
+            "5000",
+            "--unit-costs",
+            str(costs),
+            "--workspace",
+            str(workspace),
+            "--json",
+        ]
+    )
+    vfm = d["value_for_money"]
+    assert vfm["operation_cost"] == 500 * 40 + 5000
+    assert set(vfm["costs_used"]) <= {"Burglary", "Robbery"}
+    assert vfm["unverified"] == []

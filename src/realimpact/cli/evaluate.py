@@ -111,7 +111,19 @@ def area_cmd(
         list[str] | None, typer.Option("--crime-type", help="police.uk crime type(s).")
     ] = None,
     weights: Annotated[str, typer.Option("--weights", help="Harm weight table.")] = "cchi",
-    cost: Annotated[float | None, typer.Option("--cost", help="Operation cost in GBP.")] = None,
+    cost: Annotated[
+        float | None, typer.Option("--cost", help="Operation cost in GBP (other costs).")
+    ] = None,
+    staff_hours: Annotated[
+        float, typer.Option("--staff-hours", help="Staff hours spent on the operation.")
+    ] = 0.0,
+    hourly_rate: Annotated[
+        float, typer.Option("--hourly-rate", help="Cost of one staff hour, GBP.")
+    ] = 0.0,
+    unit_costs: Annotated[
+        Path | None,
+        typer.Option("--unit-costs", help="Your unit-cost CSV (category,cost_gbp,...)."),
+    ] = None,
     method: MethodOpt = "all",
     seed: SeedOpt = 0,
     workspace: WorkspaceOpt = None,
@@ -122,8 +134,13 @@ def area_cmd(
     Example: realimpact evaluate demo-target --start 2024-06 --buffer demo-buffer --cost 50000
     """
     from realimpact.evaluate.area import evaluate_area
+    from realimpact.evaluate.costs import OperationCost, load_unit_costs
 
     ws = get_workspace(workspace)
+    op = None
+    if cost is not None or staff_hours > 0:
+        op = OperationCost(staff_hours, hourly_rate, cost or 0.0)
+    table = load_unit_costs(unit_costs) if unit_costs is not None else None
     methods = _methods(method)
     n = 4 if methods == "all" else len(methods)
     bar, step = _progress(json_output, 2 * n + 3)
@@ -137,7 +154,8 @@ def area_cmd(
             controls=tuple(control or ()),
             crime_types=crime_type,
             weights=weights,
-            cost=cost,
+            cost=op,
+            unit_costs=table,
             methods=("its", "did", "synth", "sts") if methods == "all" else tuple(methods),
             seed=seed,
             progress=step,
