@@ -14,6 +14,7 @@ Examples
 """
 
 from realimpact.data.importing import FileOutcome, ImportResult, import_paths
+from realimpact.data.measures import measure_series
 from realimpact.data.series import AreaSeries, area_series, lsoa_panel, month_range, panel
 from realimpact.data.store import Batch, StoreStatus, store_status
 
@@ -26,6 +27,7 @@ __all__ = [
     "area_series",
     "import_paths",
     "lsoa_panel",
+    "measure_series",
     "month_range",
     "panel",
     "store_status",
