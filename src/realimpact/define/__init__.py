@@ -47,6 +47,7 @@ from realimpact.define.survey import (
 )
 from realimpact.define.survey_items import Catalogue, SurveyItem, load_catalogue
 from realimpact.define.vocab import LocationFeature, MarketOpenness, MarketSetting, Maturity
+from realimpact.define.workflow import attach_baseline, review_harms
 
 __all__ = [
     "Baseline",
@@ -67,6 +68,7 @@ __all__ = [
     "SuggestionRule",
     "Survey",
     "SurveyItem",
+    "attach_baseline",
     "check_profile",
     "community_weights",
     "compute_baseline",
@@ -83,6 +85,7 @@ __all__ = [
     "profile_path",
     "read_profile_file",
     "read_survey_csv",
+    "review_harms",
     "save_profile",
     "save_survey",
     "suggest_harms",
