@@ -24,7 +24,9 @@ _COMMAND_MODULES: tuple[str, ...] = (
     "ocg",
     "plan",
     "prioritise",
+    "problem",
     "series",
+    "survey",
 )
 
 app = typer.Typer(
