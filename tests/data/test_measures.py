@@ -54,3 +54,14 @@ def test_mean_of_a_score_is_not_zero_filled(tmp_path: Path) -> None:
     got = measure_series(ws, codes, how="mean", crosswalk=cw)
     assert got["value"].tolist()[0] == 50.0 and pd.isna(got["value"].tolist()[1])
     assert got["value"].tolist()[2] == 55.0
+
+
+def test_two_partner_files_in_one_import_are_both_stored(tmp_path: Path) -> None:
+    header = ["month", "lsoa_code", "measure", "value"]
+    a = write_csv(tmp_path / "a.csv", header, [["2024-01", "E01012057", "needle finds", "2"]])
+    b = write_csv(tmp_path / "b.csv", header, [["2024-01", "E01012057", "needle finds", "5"]])
+    ws = open_workspace(tmp_path / "ws")
+    result = import_paths(ws, [a, b])
+    assert [f.status for f in result.files] == ["new", "new"] and result.warnings == ()
+    got = measure_series(ws, ["E01012057"])
+    assert got["value"].tolist() == [7.0]

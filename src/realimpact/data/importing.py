@@ -197,7 +197,7 @@ def _plan(
         if kind.name != "partner" and (force is None or period is None):
             continue
         key = (kind.name, force, period)
-        if key in claimed:
+        if kind.name != "partner" and key in claimed:
             problems.append(_same_partition(src, claimed[key], force, period))
             continue
         claimed[key] = src.name
