@@ -9,7 +9,7 @@ from rich.table import Table
 
 from realimpact.cli._common import JsonOpt, WorkspaceOpt, command, console, emit_json
 from realimpact.plan import EvidenceLibrary, Intervention, load_evidence_library
-from realimpact.workspace import default_workspace_path, open_workspace
+from realimpact.workspace import default_workspace_path
 
 __all__ = ["register"]
 
@@ -17,10 +17,10 @@ app = typer.Typer(help="The evidence library: intervention types and what they d
 
 
 def _library(workspace: WorkspaceOpt) -> EvidenceLibrary:
-    if workspace is None:
-        overlay = default_workspace_path() / "framework"
-        return load_evidence_library(overlay if overlay.is_dir() else None)
-    return load_evidence_library(open_workspace(workspace, create=False).root / "framework")
+    """The library with the workspace's overlay, if the workspace has one (nothing created)."""
+    root = default_workspace_path() if workspace is None else workspace
+    overlay = root / "framework"
+    return load_evidence_library(overlay if overlay.is_dir() else None)
 
 
 def _table(items: tuple[Intervention, ...]) -> Table:

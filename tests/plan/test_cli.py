@@ -1,0 +1,119 @@
+"""The evidence, plan and log commands: thin, --json, clean errors (exit 2, JSON shape)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from conftest import EXAMPLES
+from realimpact.cli.main import app
+from realimpact.workspace import Workspace
+
+REDUCTION = str(EXAMPLES / "operation-reduction.yaml")
+
+
+def _run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(app, list(args), env={"COLUMNS": "200"})
+    return result.exit_code, result.stdout
+
+
+def test_evidence_list_show_search_as_json(tmp_path: Path) -> None:
+    ws = str(tmp_path / "ws")
+    code, out = _run("evidence", "list", "--strategy", "a", "--json", "-w", ws)
+    assert code == 0
+    assert {i["strategy_group"] for i in json.loads(out)} == {"a"}
+    code, out = _run("evidence", "show", "treatment-outreach", "--json", "-w", ws)
+    assert code == 0 and "operation-reduction" in json.loads(out)["cases"]
+    code, out = _run("evidence", "search", "ceasefire", "--json", "-w", ws)
+    assert [i["id"] for i in json.loads(out)] == ["focused-deterrence"]
+
+
+def test_unknown_intervention_exits_2_with_a_json_error(tmp_path: Path) -> None:
+    code, out = _run("evidence", "show", "hotspots", "--json", "-w", str(tmp_path / "ws"))
+    assert code == 2
+    payload = json.loads(out)
+    assert payload["error"] == "NotFoundError" and "hot-spots" in payload["message"]
+
+
+def test_plan_check_and_predict_operation_reduction(tmp_path: Path) -> None:
+    ws = str(tmp_path / "ws")
+    code, out = _run("plan", "check", REDUCTION, "--json", "-w", ws)
+    assert code == 0
+    check = json.loads(out)
+    assert check["plan"] == "operation-reduction" and check["measures"]["rows"]
+    code, out = _run(
+        "plan", "predict", REDUCTION, "--seed", "4", "--draws", "2000", "--json", "-w", ws
+    )
+    assert code == 0
+    pred = json.loads(out)
+    assert pred["seed"] == 4 and 0 <= pred["p_reduction"]["ordinal"] <= 1
+
+
+def test_invalid_plan_exits_2_with_every_problem_in_json(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    text = (EXAMPLES / "operation-reduction.yaml").read_text("utf-8")
+    bad.write_text(text.replace("owner: CRI\n    due:", "owner: CRI\n    due: soon\n    x:"))
+    code, out = _run("plan", "check", str(bad), "--json", "-w", str(tmp_path / "ws"))
+    assert code == 2
+    problems = json.loads(out)["problems"]
+    assert {p["column"] for p in problems} >= {"due", "x"}
+    assert all(p["file"] == str(bad) for p in problems)
+
+
+def test_plan_new_then_show_from_the_workspace(tmp_path: Path) -> None:
+    ws = str(tmp_path / "ws")
+    code, _ = _run(
+        "plan",
+        "new",
+        "boro",
+        "--area",
+        "boro",
+        "--problem",
+        "market",
+        "--harm",
+        "social.community.no-go-areas",
+        "--response",
+        "hot-spots",
+        "--start",
+        "2025-01",
+        "-w",
+        ws,
+    )
+    assert code == 0 and (tmp_path / "ws" / "plans" / "boro.yaml").is_file()
+    code, out = _run("plan", "show", "boro", "--json", "-w", ws)
+    assert code == 0 and json.loads(out)["responses"][0]["intervention"] == "hot-spots"
+
+
+def test_log_add_and_show_give_the_evaluation_window(cleveland: Workspace) -> None:
+    ws = str(cleveland.root)
+    shutil.copy(EXAMPLES / "middlesbrough-centre.yaml", cleveland.path("plans") / "cli-plan.yaml")
+    text = (cleveland.path("plans") / "cli-plan.yaml").read_text("utf-8")
+    (cleveland.path("plans") / "cli-plan.yaml").write_text(
+        text.replace("name: middlesbrough-centre", "name: cli-plan")
+    )
+    code, _ = _run(
+        "log",
+        "add",
+        "cli-plan",
+        "--phase",
+        "p1",
+        "--start",
+        "2025-02-03",
+        "--end",
+        "2025-04-25",
+        "-w",
+        ws,
+    )
+    assert code == 0
+    code, out = _run("log", "show", "cli-plan", "--json", "-w", ws)
+    assert code == 0
+    assert json.loads(out)["evaluation_window"] == {
+        "area": "middlesbrough-centre",
+        "start": "2025-02",
+        "end": "2025-04",
+    }
+    code, out = _run("log", "add", "cli-plan", "--mitigation", "nope", "--json", "-w", ws)
+    assert code == 2 and json.loads(out)["problems"][0]["column"] == "mitigation"
