@@ -134,7 +134,7 @@ def test_decision_record_saves_versions_and_history_diffs(examples: Path, tmp_pa
 
 def test_ocg_score_leaves_nominals_out_unless_an_allowed_role_asks(examples: Path) -> None:
     groups = str(examples / "ocg_groups.yaml")
-    for args in (["--json"], ["--csv"], []):
+    for args in (["--json"], ["--csv"], ["--markdown"], []):
         out = _ok(["ocg", "score", groups, *args])
         assert "Fictional Person" not in out and "Fictional Name" not in out
     denied = runner.invoke(
@@ -179,3 +179,38 @@ def test_refused_decision_leaves_the_workspace_as_it_was(examples: Path, tmp_pat
     assert "tolerated without a reason" in messages and "'ignored' is not one" in messages
     decisions = ws / "decisions"
     assert not decisions.exists() or not any(decisions.rglob("*.json"))
+
+
+def test_prioritise_options_select_distribution_and_weight_uncertainty(examples: Path) -> None:
+    base = [
+        "prioritise",
+        str(examples / "cleveland_problems.yaml"),
+        "--weights",
+        str(examples / "cleveland_weights.yaml"),
+        "--draws",
+        "500",
+        "--seed",
+        "3",
+        "--json",
+    ]
+    out = json.loads(
+        _ok(
+            [
+                *base,
+                "--distribution",
+                "uniform",
+                "--weight-uncertainty",
+                "partners",
+                "--interval",
+                "0.8",
+            ]
+        )
+    )
+    params = out["parameters"]
+    assert (params["distribution"], params["weight_uncertainty"], params["interval"]) == (
+        "uniform",
+        "partners",
+        0.8,
+    )
+    bad = runner.invoke(app, [*base, "--weight-uncertainty", "bootstrap"])
+    assert bad.exit_code == 2 and "weight-uncertainty" in bad.stdout

@@ -86,7 +86,12 @@ def test_sensitive_fields_are_marked_and_never_leak_by_default(examples: Path) -
         "intelligence_notes",
     }
     result = score_ocgs(load_ocgs(examples / "ocg_groups.yaml"))
-    exports = [json.dumps(result.to_dict()), result.to_csv(), result.summary()]
+    exports = [
+        json.dumps(result.to_dict()),
+        result.to_csv(),
+        result.summary(),
+        result.to_markdown(),
+    ]
     for text in exports:
         assert not any(secret in text for secret in SECRETS)
         assert "nominals" not in text and "real_name" not in text
@@ -100,6 +105,9 @@ def test_sensitive_export_needs_an_allowed_role(examples: Path) -> None:
     for role in ("analyst-vetted", "admin"):
         data = result.to_dict(include_sensitive=True, viewer=Viewer("kim", role))
         assert data["groups"][0]["nominals"] == ["Fictional Person A", "Fictional Person B"]
+        assert "Fictional Person A" in result.to_markdown(
+            include_sensitive=True, viewer=Viewer("kim", role)
+        )
         assert "Fictional Name One" in result.to_csv(
             include_sensitive=True, viewer=Viewer("kim", role)
         )

@@ -33,6 +33,9 @@ def score(
     csv_output: Annotated[
         bool, typer.Option("--csv", help="Print CSV instead of a table.")
     ] = False,
+    markdown: Annotated[
+        bool, typer.Option("--markdown", help="Print a Markdown document instead of a table.")
+    ] = False,
     json_output: JsonOpt = False,
 ) -> None:
     """Score groups by attributes and by harms; show disagreement and intelligence gaps.
@@ -47,6 +50,9 @@ def score(
     result = lib.score_ocgs(lib.load_ocgs(file))
     if json_output:
         emit_json(result.to_dict(include_sensitive=include_sensitive, viewer=viewer))
+        return
+    if markdown:
+        typer.echo(result.to_markdown(include_sensitive=include_sensitive, viewer=viewer), nl=False)
         return
     if csv_output:
         typer.echo(result.to_csv(include_sensitive=include_sensitive, viewer=viewer), nl=False)

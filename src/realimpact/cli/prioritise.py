@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 from pathlib import Path
-from typing import Annotated, Literal, cast
+from typing import Annotated, Any, Literal, cast
 
 import typer
 from rich.table import Table
@@ -79,6 +79,21 @@ def _method(method: str | None) -> lib._weights.AggregationMethod | None:
             ],
         )
     return cast(Literal["arithmetic", "equal_influence", "geometric", "median"] | None, method)
+
+
+def _choice(value: str, allowed: tuple[str, ...], option: str) -> Any:
+    if value not in allowed:
+        raise ConfigError(
+            f"unknown --{option} {value!r}",
+            [
+                Problem(
+                    f"{value!r} is not allowed.",
+                    f"Use one of: {', '.join(allowed)}.",
+                    column=option,
+                )
+            ],
+        )
+    return value
 
 
 def _render(result: lib.PrioritisationResult) -> None:
@@ -187,6 +202,20 @@ def prioritise_command(
     draws: DrawsOpt = 10_000,
     seed: SeedOpt = None,
     top: TopOpt = 3,
+    distribution: Annotated[
+        str, typer.Option("--distribution", help="Score ranges: triangular or uniform.")
+    ] = "triangular",
+    weight_uncertainty: Annotated[
+        str,
+        typer.Option(
+            "--weight-uncertainty",
+            help="dirichlet (around the aggregate, spread "
+            "from partners), partners (one partner per draw) or none.",
+        ),
+    ] = "dirichlet",
+    interval: Annotated[
+        float, typer.Option("--interval", min=0.5, max=0.999, help="Central rank interval.")
+    ] = 0.9,
     json_output: JsonOpt = False,
 ) -> None:
     """Rank problems with rank intervals, P(top k) and a sensitivity view.
@@ -207,6 +236,11 @@ def prioritise_command(
             draws=draws,
             seed=seed,
             top_k=top,
+            interval=interval,
+            distribution=_choice(distribution, ("triangular", "uniform"), "distribution"),
+            weight_uncertainty=_choice(
+                weight_uncertainty, ("dirichlet", "partners", "none"), "weight-uncertainty"
+            ),
             progress=lambda n: bar.advance(task, n),
         )
     if json_output:

@@ -130,6 +130,36 @@ class OcgAssessment:
         lines.append(f"Kendall tau (attribute vs harm): {tau}")
         return "\n".join(lines)
 
+    def to_markdown(self, *, include_sensitive: bool = False, viewer: Viewer | None = None) -> str:
+        """A readable document; sensitive fields only for an allowed viewer who asks."""
+        rows = self.to_dict(include_sensitive=include_sensitive, viewer=viewer)["groups"]
+        tau = "n/a" if self.kendall_tau is None else f"{self.kendall_tau:+.2f}"
+        lines = [
+            "# Organised crime groups: attribute matrix beside harm score",
+            "",
+            f"Preset {self.preset_id}: {self.preset_status}",
+            "",
+            "| group | attribute score [unknown as Nil..High] | attribute rank | harm score "
+            "| harm rank | rank difference | intelligence gaps |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        lines += [
+            f"| {r['label']} | {r['attribute_score']:.0f} [{r['attribute_low']:.0f}.."
+            f"{r['attribute_high']:.0f}] | {r['attribute_rank']} | {r['harm_score']:.1f} | "
+            f"{r['harm_rank']} | {r['rank_difference']:+d} | {', '.join(r['gaps']) or '-'} |"
+            for r in rows
+        ]
+        lines += ["", f"Kendall tau between the two rankings: {tau}."]
+        if include_sensitive:
+            lines += ["", "## Sensitive (restricted)", ""]
+            lines += [
+                f"- {r['label']}: {r.get('real_name') or '-'}; nominals: "
+                f"{', '.join(r.get('nominals') or []) or '-'}; notes: "
+                f"{r.get('intelligence_notes') or '-'}"
+                for r in rows
+            ]
+        return "\n".join(lines) + "\n"
+
 
 def _cell(v: Any) -> str:
     if isinstance(v, Mapping) and "harm_id" in v:
