@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -112,6 +113,9 @@ def test_decision_record_saves_versions_and_history_diffs(examples: Path, tmp_pa
         _ok([*args[:-1], "--weights", str(examples / "cleveland_weights.yaml"), "--json"])
     )
     assert (first["record"]["version"], second["record"]["version"]) == (1, 2)
+    problems_file = examples / "cleveland_problems.yaml"
+    digest = hashlib.sha256(problems_file.read_bytes()).hexdigest()
+    assert first["record"]["inputs"][str(problems_file)] == digest  # audit trail
     hist = json.loads(
         _ok(["decision", "history", "cleveland-drug-markets-2026-27", "--workspace", ws, "--json"])
     )

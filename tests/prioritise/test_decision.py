@@ -112,6 +112,7 @@ def test_exports_show_the_tolerated_problems_with_reasons(ranking) -> None:  # t
     header, *rows = table.strip().splitlines()
     assert header.startswith("title,decided_on,version,problem,rank")
     assert len(rows) == 3 and "tolerated" in rows[2]
+    assert [i.priority for i in rec.items] == [1, 2, None]  # the decided order
 
 
 def test_unknown_decision_names_the_known_ones(tmp_path: Path) -> None:

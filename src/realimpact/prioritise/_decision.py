@@ -68,6 +68,7 @@ class DecisionItem(BaseModel):
     p_top_k: float
     decision: Literal["prioritised", "tolerated"]
     reason: str = ""
+    priority: int | None = None  # order in the decided 'prioritised' list (1 = first)
 
 
 class DecisionInput(BaseModel):
@@ -96,6 +97,7 @@ class DecisionRecord(BaseModel):
     partner_weights: dict[str, dict[str, float]] | None = None
     parameters: dict[str, Any]
     items: tuple[DecisionItem, ...]
+    inputs: dict[str, str] = Field(default_factory=dict)  # input file -> SHA-256
     version: int = 0
     recorded_at: dt.datetime | None = None
 
@@ -148,7 +150,8 @@ class DecisionRecord(BaseModel):
         )
         rows = "\n".join(
             f"| {i.rank} | {i.problem} | {i.score:.1f} | {i.median_rank} | "
-            f"{i.rank_low}–{i.rank_high} | {i.p_top_k:.2f} | {i.decision} | {i.reason} |"
+            f"{i.rank_low}–{i.rank_high} | {i.p_top_k:.2f} | {i.decision} "
+            f"| {i.priority or ''} | {i.reason} |"
             for i in self.items
         )
         weights = "\n".join(f"| {k} | {v:.3f} |" for k, v in self.weights.items())
@@ -158,12 +161,19 @@ class DecisionRecord(BaseModel):
             f"(version {self.version}).\n\n## Who took part\n\n{people}\n\n"
             f"## Reasons\n\n{self.reasons}\n\n## Ranking and decisions\n\n"
             "| rank | problem | score | median rank | rank interval | P(top k) | decision "
-            f"| reason |\n|---|---|---|---|---|---|---|---|\n{rows}\n\n"
+            f"| decided priority | reason |\n|---|---|---|---|---|---|---|---|---|\n{rows}\n\n"
             f"## Deliberately not prioritised (tolerated)\n\n"
             + ("\n".join(f"- **{i.problem}**: {i.reason}" for i in self.tolerated) or "None.")
             + f"\n\n## Weights used ({self.method}, model {self.model})\n\n"
             f"| dimension | weight |\n|---|---|\n{weights}\n\n"
             f"Monte Carlo parameters: {params}.\n"
+            + (
+                "\n## Inputs (SHA-256)\n\n"
+                + "\n".join(f"- {k}: {v}" for k, v in self.inputs.items())
+                + "\n"
+                if self.inputs
+                else ""
+            )
         )
 
     def to_html(self) -> str:
@@ -215,7 +225,11 @@ def load_decision_input(path: str | Path) -> DecisionInput:
 
 
 def build_decision_record(
-    result: PrioritisationResult, decision: DecisionInput, *, source: str | None = None
+    result: PrioritisationResult,
+    decision: DecisionInput,
+    *,
+    source: str | None = None,
+    inputs: Mapping[str, str] | None = None,
 ) -> DecisionRecord:
     """Combine a ranking with what was decided; refuse anything left implicit.
 
@@ -253,6 +267,7 @@ def build_decision_record(
             entry=n,
         )
     col.raise_if_any("The decision cannot be recorded.")
+    order = {n: k + 1 for k, n in enumerate(decision.prioritised)}
     items = tuple(
         DecisionItem(
             problem=p.name,
@@ -264,6 +279,7 @@ def build_decision_record(
             p_top_k=p.p_top_k,
             decision="tolerated" if p.name in decision.tolerated else "prioritised",
             reason=decision.tolerated.get(p.name, ""),
+            priority=order.get(p.name),
         )
         for p in result.problems
     )
@@ -279,6 +295,7 @@ def build_decision_record(
         weights=dict(result.weights),
         partner_weights=partners,
         parameters=params,
+        inputs=dict(inputs or {}),
         items=items,
     )
 

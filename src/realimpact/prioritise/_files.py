@@ -7,6 +7,7 @@ every file it read.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -25,6 +26,10 @@ from realimpact.prioritise._weights import AggregationMethod, load_weights
 from realimpact.workspace import Workspace
 
 __all__ = ["known_harm_ids", "prioritise_files", "record_decision_files"]
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
 def known_harm_ids() -> frozenset[str] | None:
@@ -119,5 +124,7 @@ def record_decision_files(
         seed=seed,
         top_k=top_k,
     )
-    record = build_decision_record(result, chosen, source=str(decision))
+    files = [decision, problems, weights, model_file]
+    inputs = {str(f): _sha256(f) for f in files if f is not None}
+    record = build_decision_record(result, chosen, source=str(decision), inputs=inputs)
     return save_decision_record(workspace, record)
