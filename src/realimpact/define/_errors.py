@@ -52,7 +52,8 @@ def unknown_id_problem(
     row: int | None = None,
 ) -> Problem:
     """A Problem for an unknown id, suggesting close matches."""
-    close = difflib.get_close_matches(value, list(known), n=3, cutoff=0.6)
+    close = sorted(k for k in known if k.startswith(value))[:3]
+    close = close or difflib.get_close_matches(value, list(known), n=3, cutoff=0.6)
     hint = f" Did you mean {', '.join(close)}?" if close else ""
     return Problem(
         f"{what} {value!r} does not exist.",
