@@ -108,7 +108,11 @@ def test_invalid_plan_lists_every_problem_with_line_field_and_fix() -> None:
     # a missing field is located at its entry; a bad value at the value's own line
     assert ("side_effects[0] (line 22)", "mitigation") in where
     assert ("side_effects[0] (line 28)", "due") in where
-    assert len(problems) == 3
+    # unknown ids are reported in the same error, with suggestions
+    unknown = {p.column: p.fix for p in problems if p.message.startswith("unknown")}
+    assert "hot-spots" in unknown["intervention"]
+    assert "social.community.victim-of-crime-asb" in unknown["harm"]
+    assert len(problems) == 5
     low_high = next(p for p in problems if "swap" in p.message)
     assert "line 13" in (low_high.entry or "")
     missing = next(p for p in problems if p.column == "mitigation")

@@ -160,6 +160,39 @@ def _measures(plan: Plan, kb: KnowledgeBase, col: _Collector) -> None:
         _crime_types(m.crime_types, "ordinal", ("measures", i), set(POLICEUK_CRIME_TYPES), col)
 
 
+_RAW_REFS: tuple[tuple[str, str, str], ...] = (
+    ("responses", "intervention", "interventions"),
+    ("targeted_harms", "harm", "harms"),
+    ("targeted_harms", "evidence", "interventions"),
+    ("side_effects", "harm", "harms"),
+    ("displacement", "type", "box-a"),
+    ("measures", "measure", "measures"),
+    ("measures", "source", "sources"),
+)
+
+
+def _raw_references(
+    data: dict[str, Any], kb: KnowledgeBase, lib: EvidenceLibrary, col: _Collector
+) -> None:
+    """Check the ids of a plan whose shape is invalid, so every problem is reported at once."""
+    known = {
+        "interventions": (set(lib.ids()), "intervention id"),
+        "harms": ({h.id for h in kb.harms}, "harm id"),
+        "box-a": ({d.id for d in kb.displacement_types}, "Box A displacement type"),
+        "measures": ({m.id for m in kb.measures}, "measure id"),
+        "sources": ({s.id for s in kb.sources}, "Box B source id"),
+    }
+    for section, field, kind in _RAW_REFS:
+        entries = data.get(section)
+        for i, entry in enumerate(entries if isinstance(entries, list) else []):
+            value = entry.get(field) if isinstance(entry, dict) else None
+            refs = value if isinstance(value, list) else [value]
+            ids, what = known[kind]
+            for ref in refs:
+                if isinstance(ref, str) and ref not in ids:
+                    col.unknown((section, i, field), ref, ids, what)
+
+
 def parse_plan(
     text: str,
     *,
@@ -192,6 +225,9 @@ def parse_plan(
         for err in exc.errors():
             loc = tuple(p for p in err["loc"] if not str(p).startswith("function-"))
             col.add(loc, f"{err['msg']}.", _fix(err))
+        kb = kb if kb is not None else load_knowledge_base()
+        library = library if library is not None else load_evidence_library(kb=kb)
+        _raw_references(data, kb, library, col)
         raise ConfigError(f"The plan {file} is invalid.", col.problems) from exc
     kb = kb if kb is not None else load_knowledge_base()
     library = library if library is not None else load_evidence_library(kb=kb)
