@@ -17,6 +17,7 @@ import pytest
 
 import realimpact
 from realimpact.evaluate.synth import SynthResult, synthetic_control
+from realimpact.exceptions import MethodWarning
 
 STREET = Path(realimpact.__file__).parent / "sample_data" / "policeuk" / "cleveland" / "street"
 START = "2025-01"
@@ -114,7 +115,8 @@ def test_synth_warns_when_the_treated_unit_is_outside_the_donors_hull(
     total = msoa_panel.groupby("month", as_index=False)["crimes"].sum()
     total["msoa"] = "Cleveland total"
     panel = pd.concat([msoa_panel, total], ignore_index=True)
-    r = _fit(panel, treated="Cleveland total", placebo=False)
+    with pytest.warns(MethodWarning, match="convex_hull"):
+        r = _fit(panel, treated="Cleveland total", placebo=False)
     failed = {d.name for d in r.diagnostics if not d.ok}
     assert {"convex_hull", "pre_period_fit"} <= failed
     assert any(w.startswith("convex_hull") for w in r.warnings)
@@ -124,7 +126,8 @@ def test_synth_warns_when_the_treated_unit_is_outside_the_donors_hull(
 def test_synth_warns_about_few_donors_and_a_short_pre_period(msoa_panel: pd.DataFrame) -> None:
     keep = [*sorted(set(msoa_panel["msoa"]))[:5], TREATED]
     small = msoa_panel[msoa_panel["msoa"].isin(keep) & (msoa_panel["month"] >= "2024-06")]
-    r = _fit(small)
+    with pytest.warns(MethodWarning, match="donor_pool"):
+        r = _fit(small)
     failed = {d.name for d in r.diagnostics if not d.ok}
     assert {"donor_pool", "pre_periods"} <= failed
     assert len(r.placebos) == len(set(small["msoa"])) - 1

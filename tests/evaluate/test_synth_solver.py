@@ -81,3 +81,13 @@ def test_synth_public_api_is_sorted_and_every_name_exists() -> None:
 
     assert list(synth.__all__) == sorted(synth.__all__)
     assert all(hasattr(synth, name) for name in synth.__all__)
+
+
+def test_synth_docstring_examples_run() -> None:
+    import doctest
+
+    from realimpact.evaluate.synth import _estimator, _predictors
+
+    for module in (_estimator, _predictors):
+        failed, tried = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
+        assert tried > 0 and failed == 0, module.__name__

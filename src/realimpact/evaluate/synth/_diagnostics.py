@@ -33,14 +33,21 @@ def _pre_fit(pre_rmspe: float, level: float) -> Diagnostic:
     return Diagnostic("pre_period_fit", ok, message, rel)
 
 
-def _hull(z_treated: NDArray[np.float64], z_donors: NDArray[np.float64]) -> Diagnostic:
+def _hull(
+    z_treated: NDArray[np.float64],
+    z_donors: NDArray[np.float64],
+    predictors: Mapping[str, tuple[float, float, float]],
+) -> Diagnostic:
     above = z_treated > z_donors.max(axis=1)
     below = z_treated < z_donors.min(axis=1)
     share = float(np.mean(above | below)) if z_treated.size else 0.0
-    ok = share <= HULL_SHARE
-    message = f"the treated unit is above or below every donor in {share:.0%} of pre-periods" + (
-        "" if ok else "; it lies outside the donors' convex hull, so no weighting fits it"
-    )
+    outside = [name for name, (x, lo, hi) in predictors.items() if x < lo or x > hi]
+    ok = share <= HULL_SHARE and not outside
+    message = f"the treated unit is above or below every donor in {share:.0%} of pre-periods"
+    if outside:
+        message += f"; predictors outside the donors' range: {', '.join(outside[:5])}"
+    if not ok:
+        message += "; it lies outside the donors' convex hull, so no weighting can match it"
     return Diagnostic("convex_hull", ok, message, share)
 
 
@@ -81,12 +88,17 @@ def run_diagnostics(
     placebo: bool,
     estimate: float,
     loo: Mapping[str, float],
+    predictors: Mapping[str, tuple[float, float, float]] | None = None,
 ) -> tuple[tuple[Diagnostic, ...], tuple[str, ...]]:
-    """All checks, and the warning text of those that failed."""
+    """All checks, and the warning text of those that failed.
+
+    ``predictors`` maps a predictor's label to (treated value, donor minimum, donor
+    maximum) for the range check.
+    """
     level = float(np.mean(np.abs(z_treated))) if z_treated.size else 0.0
     checks = (
         _pre_fit(pre_rmspe, level),
-        _hull(z_treated, z_donors),
+        _hull(z_treated, z_donors, predictors or {}),
         _donors(z_donors.shape[1], ci_level, placebo),
         _pre_periods(z_treated.size),
         _loo(estimate, loo),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -26,7 +27,7 @@ from realimpact.evaluate.synth._inference import leave_one_out as run_loo
 from realimpact.evaluate.synth._predictors import Predictor, build_predictors
 from realimpact.evaluate.synth._solver import SynthFit
 from realimpact.evaluate.synth._types import PlaceboFit, PredictorBalance, SynthResult
-from realimpact.exceptions import ConfigError, Problem
+from realimpact.exceptions import ConfigError, MethodWarning, Problem
 
 __all__ = ["synthetic_control"]
 
@@ -141,6 +142,16 @@ def _prepare(
     return arrays, units.index(str(treated)), split, pm.labels
 
 
+def _ranges(
+    arrays: PanelArrays, labels: Sequence[str], t: int, donors: np.ndarray
+) -> dict[str, tuple[float, float, float]]:
+    x0 = arrays.x[:, donors]
+    lo, hi = x0.min(axis=1), x0.max(axis=1)
+    return {
+        lab: (float(arrays.x[i, t]), float(lo[i]), float(hi[i])) for i, lab in enumerate(labels)
+    }
+
+
 def _balance(
     arrays: PanelArrays, labels: Sequence[str], t: int, donors: np.ndarray, fit: SynthFit
 ) -> tuple[PredictorBalance, ...]:
@@ -194,7 +205,8 @@ def synthetic_control(
 
     Assumptions: no spillover onto donors, no anticipation before ``start``, the treated
     unit within the donors' convex hull, and a pre-period long enough for a good fit.
-    Failed checks appear in ``diagnostics`` and ``warnings``.
+    Failed checks appear in ``diagnostics`` and ``warnings`` and are issued as
+    :class:`~realimpact.exceptions.MethodWarning`.
 
     Parameters
     ----------
@@ -228,14 +240,19 @@ def synthetic_control(
 
     Examples
     --------
+    Area A is the average of areas B and C until month 8, then 5 crimes a month higher:
+
     >>> import pandas as pd
-    >>> rows = [(u, t, 10.0 + i + (t % 3) + (5.0 if u == "A" and t >= 8 else 0.0))
-    ...         for i, u in enumerate("ABCD") for t in range(12)]
-    >>> df = pd.DataFrame(rows, columns=["area", "month", "crimes"])
-    >>> df.loc[df.area == "A", "crimes"] = (df[df.area == "B"].crimes.to_numpy()
-    ...     + df[df.area == "C"].crimes.to_numpy()) / 2 + (df[df.area == "A"].month >= 8) * 5.0
+    >>> b = [10, 12, 11, 13, 12, 14, 13, 15, 14, 16, 15, 17]
+    >>> c = [20, 18, 21, 19, 22, 20, 23, 21, 24, 22, 25, 23]
+    >>> d = [40, 41, 39, 42, 40, 43, 41, 44, 42, 45, 43, 46]
+    >>> a = [(x + y) / 2 + (5 if m >= 8 else 0) for m, (x, y) in enumerate(zip(b, c))]
+    >>> df = pd.DataFrame({"area": [u for u in "ABCD" for _ in range(12)],
+    ...                    "month": list(range(12)) * 4, "crimes": a + b + c + d})
     >>> r = synthetic_control(df, unit="area", time="month", outcome="crimes",
     ...                       treated="A", start=8, placebo=False)
+    >>> {k: round(v, 3) for k, v in r.weights.items()}
+    {'B': 0.5, 'C': 0.5, 'D': 0.0}
     >>> round(r.estimate, 6)
     5.0
     """
@@ -355,7 +372,10 @@ def _result(
         placebo=bool(placebos),
         estimate=estimate,
         loo=loo,
+        predictors=_ranges(arrays, labels, t, donors),
     )
+    for text in warns:
+        warnings.warn(f"synthetic control: {text}", MethodWarning, stacklevel=3)
     extra |= {
         "cumulative_effect": float(gaps[split.n_pre :].sum()),
         "p_value_well_fitting": p_fit,
