@@ -21,7 +21,6 @@ from realimpact.exceptions import NotFoundError
 from realimpact.framework import KnowledgeBase, MeasureKind, load_knowledge_base
 from realimpact.jsonable import to_jsonable
 from realimpact.plan.model import Plan, PlannedMeasure
-from realimpact.plan.predict import _default_window
 from realimpact.workspace import Workspace
 
 __all__ = ["MeasureRow", "MeasuresPlan", "measures_plan"]
@@ -96,7 +95,7 @@ def _baseline(
         area = load_area(workspace, plan.area)
     except NotFoundError:
         return None, None
-    window = _default_window(plan)
+    window = plan.baseline_window()
     frame = panel(
         workspace,
         {area.name: area},

@@ -201,6 +201,15 @@ class Plan(_Model):
     measures: tuple[PlannedMeasure, ...] = ()
     notes: str | None = None
 
+    def baseline_window(self) -> tuple[str, str]:
+        """The baseline months: as given, else the 12 months before ``start``."""
+        if self.baseline_start and self.baseline_end:
+            return self.baseline_start, self.baseline_end
+        year, month = (int(x) for x in self.start.split("-"))
+        index = year * 12 + month - 1  # months since year 0 of the start month
+        first, last = index - 12, index - 1
+        return f"{first // 12}-{first % 12 + 1:02d}", f"{last // 12}-{last % 12 + 1:02d}"
+
     def risk_ids(self) -> list[str]:
         """Ids of every displacement risk and side effect."""
         return [r.id for r in self.displacement] + [s.id for s in self.side_effects]

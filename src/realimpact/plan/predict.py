@@ -33,12 +33,13 @@ from typing import Any
 import numpy as np
 
 from realimpact.data.areas import load_area
-from realimpact.data.series import month_range, panel
+from realimpact.data.series import panel
 from realimpact.data.weights import WeightTable, get_weight_table
 from realimpact.exceptions import ConfigError, Problem
 from realimpact.jsonable import to_jsonable
 from realimpact.plan.ledger import Baseline, LedgerInput, draw, quantile
 from realimpact.plan.model import EffectRange, Plan
+from realimpact.plan.sensitivity import Swing, nets_of, one_at_a_time
 from realimpact.workspace import Workspace
 
 __all__ = ["Interval", "LedgerLine", "NetHarmPrediction", "Swing", "predict_net_harm"]
@@ -70,25 +71,6 @@ class LedgerLine:
     contribution: Interval
     baseline_per_month: float | None = None
     notes: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Swing:
-    """Net at an input's low and high end, others central; ``flips`` if the sign changes."""
-
-    input: str
-    scale: str
-    net_at_low: float
-    net_at_high: float
-
-    @property
-    def flips(self) -> bool:
-        lo, hi = self.net_at_low, self.net_at_high
-        return (lo < 0 < hi) or (hi < 0 < lo)
-
-    @property
-    def width(self) -> float:
-        return abs(self.net_at_high - self.net_at_low)
 
 
 @dataclass(frozen=True)
@@ -150,13 +132,6 @@ class NetHarmPrediction:
 
 def _unit(scale: str, harm_unit: str) -> str:
     return f"{harm_unit} per month" if scale == "harm" else "ordinal points"
-
-
-def _default_window(plan: Plan) -> tuple[str, str]:
-    if plan.baseline_start and plan.baseline_end:
-        return plan.baseline_start, plan.baseline_end
-    months = month_range("2000-01", plan.start)
-    return months[-13], months[-2]
 
 
 def _baselines(
@@ -291,38 +266,9 @@ def _inputs(
     return tuple(out)
 
 
-def _nets(inputs: tuple[LedgerInput, ...], draws: dict[str, Any]) -> dict[str, Any]:
-    nets: dict[str, Any] = {}
-    for line in inputs:
-        nets[line.scale] = nets.get(line.scale, 0.0) + draws[line.id]
-    return nets
-
-
 def _interval(x: Any, level: float = 0.9) -> Interval:
     a = (1 - level) / 2
     return Interval(float(np.mean(x)), quantile(x, a), quantile(x, 1 - a), level)
-
-
-def _sensitivity(inputs: tuple[LedgerInput, ...]) -> tuple[Swing, ...]:
-    central: dict[str, float] = {i.id: i.mode for i in inputs}
-    for i in inputs:
-        if i.baseline is not None:
-            central[f"{i.id}.baseline"] = i.baseline.harm_per_month()
-    ends: dict[str, tuple[float, float]] = {i.id: (i.low, i.high) for i in inputs}
-    for i in inputs:
-        if i.baseline is not None:
-            ends[f"{i.id}.baseline"] = (i.baseline.quantile(0.05), i.baseline.quantile(0.95))
-    rng = np.random.default_rng(0)  # unused: every input is fixed
-    swings = []
-    for key, (lo, hi) in ends.items():
-        if lo == hi:
-            continue
-        at = [_nets(inputs, draw(inputs, rng, 1, {**central, key: v})) for v in (lo, hi)]
-        for scale in at[0]:
-            if at[0][scale][0] == at[1][scale][0]:
-                continue
-            swings.append(Swing(key, scale, float(at[0][scale][0]), float(at[1][scale][0])))
-    return tuple(sorted(swings, key=lambda s: -s.width))
 
 
 def _warnings(
@@ -382,16 +328,16 @@ def predict_net_harm(
         Negative nets are reductions in harm. See the module docstring for the method.
     """
     table = get_weight_table(plan.weights)
-    window = _default_window(plan)
+    window = plan.baseline_window()
     baselines = _baselines(plan, workspace, table, window)
     inputs = _inputs(plan, baselines, table)
     rng = np.random.default_rng(seed)
     draws = draw(inputs, rng, n_draws)
-    nets = _nets(inputs, draws)
+    nets = nets_of(inputs, draws)
     net = {s: _interval(nets[s]) for s in SCALES if s in nets}
     p = {s: float(np.mean(nets[s] < 0)) for s in net}
     p_all = float(np.mean(np.logical_and.reduce([nets[s] < 0 for s in net])))
-    swings = _sensitivity(inputs)
+    swings = one_at_a_time(inputs)
     lines = tuple(
         LedgerLine(
             i.id,
