@@ -171,3 +171,28 @@ def test_prop99_result_serialises_with_shared_field_names(prop99: SynthResult) -
     assert out["maryland_level"] == 3
     assert json.dumps(out)
     assert "Utah" in prop99.summary()
+
+
+def test_prop99_with_default_predictors_uses_covariate_means_and_outcome_lags() -> None:
+    # Covariates averaged over the values present in 1970-88 (lnincome starts in 1972,
+    # beer is left out because it starts in 1984), outcome lags sharing one V weight.
+    res = synthetic_control(
+        smoking(),
+        unit="state",
+        time="year",
+        outcome="cigsale",
+        treated="California",
+        start=1989,
+        covariates=["lnincome", "retprice", "age15to24"],
+        placebo=False,
+        leave_one_out=False,
+    )
+    assert list(res.v_weights)[:3] == [
+        "lnincome (pre-period mean)",
+        "retprice (pre-period mean)",
+        "age15to24 (pre-period mean)",
+    ]
+    assert len(res.v_weights) == 3 + 19
+    assert sum(res.v_weights.values()) == pytest.approx(1.0)
+    assert res.pre_rmspe < 3.0
+    assert res.estimate < -10

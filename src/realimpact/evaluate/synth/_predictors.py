@@ -108,20 +108,21 @@ def _values(
     if problems:
         return None, problems
     block = wide[pred.variable].iloc[rows]
-    missing = block.isna()
-    if missing.to_numpy().any():
-        for r, c in np.argwhere(missing.to_numpy())[:20]:
-            label, unit = block.index[r], block.columns[c]
-            problems.append(
-                _problem_for(
-                    pred,
-                    f"unit {unit!r} has no value in {label}.",
-                    "Fill the value, or choose periods where every unit has one.",
-                    source,
-                )
+    empty = block.isna().all(axis=0).to_numpy()
+    for c in np.flatnonzero(empty)[:20]:
+        span = f"{block.index[0]}" if len(block) == 1 else f"{block.index[0]}-{block.index[-1]}"
+        problems.append(
+            _problem_for(
+                pred,
+                f"unit {block.columns[c]!r} has no value in {span}.",
+                "Fill the values, or choose periods where every unit has some.",
+                source,
             )
+        )
+    if problems:
         return None, problems
-    return block.to_numpy(dtype=np.float64).mean(axis=0), []
+    # Like R's Synth (na.rm = TRUE): the mean of the values present in the window.
+    return np.asarray(np.nanmean(block.to_numpy(dtype=np.float64), axis=0)), []
 
 
 def build_predictors(
