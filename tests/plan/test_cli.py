@@ -117,3 +117,38 @@ def test_log_add_and_show_give_the_evaluation_window(cleveland: Workspace) -> No
     }
     code, out = _run("log", "add", "cli-plan", "--mitigation", "nope", "--json", "-w", ws)
     assert code == 2 and json.loads(out)["problems"][0]["column"] == "mitigation"
+
+
+def test_plan_compare_and_evidence_file_from_an_evaluation_json(
+    cleveland: Workspace, tmp_path: Path
+) -> None:
+    from realimpact.evaluate.area import evaluate_area
+    from realimpact.jsonable import to_jsonable
+
+    ev = evaluate_area(
+        cleveland,
+        "middlesbrough-centre",
+        start="2025-01",
+        end="2025-05",
+        crime_types=["Robbery", "Burglary"],
+        methods=("its",),
+        seed=2,
+    )
+    path = tmp_path / "evaluation.json"
+    path.write_text(json.dumps(to_jsonable(ev.to_dict())), "utf-8")
+    ws = str(cleveland.root)
+    plan = str(EXAMPLES / "middlesbrough-centre.yaml")
+    code, out = _run("plan", "compare", plan, str(path), "--json", "-w", ws)
+    assert code == 0
+    rows = json.loads(out)["rows"]
+    assert rows[0]["method"] == "its" and rows[0]["measured"] == ev.harm.results["its"].estimate  # type: ignore[union-attr]
+    code, out = _run(
+        "evidence", "file", "treatment-outreach", str(path), "--id", "cli-ev", "--json", "-w", ws
+    )
+    assert code == 0 and json.loads(out)["intervention"] == "treatment-outreach"
+    code, out = _run("evidence", "show", "treatment-outreach", "--json", "-w", ws)
+    assert [e["id"] for e in json.loads(out)["local_evidence"]] == ["cli-ev"]
+    code, out = _run(
+        "evidence", "file", "treatment-outreach", str(tmp_path / "none.json"), "--json", "-w", ws
+    )
+    assert code == 2 and json.loads(out)["problems"][0]["file"].endswith("none.json")

@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
-from realimpact.cli._common import JsonOpt, WorkspaceOpt, command, console, emit_json
-from realimpact.plan import EvidenceLibrary, Intervention, load_evidence_library
+from realimpact.cli._common import (
+    JsonOpt,
+    WorkspaceOpt,
+    command,
+    console,
+    emit_json,
+    get_workspace,
+)
+from realimpact.exceptions import ConfigError, Problem
+from realimpact.plan import EvidenceLibrary, Intervention, file_evaluation, load_evidence_library
 from realimpact.workspace import default_workspace_path
 
 __all__ = ["register"]
@@ -92,6 +102,52 @@ def search(
         emit_json([i.to_dict() for i in items])
     else:
         console.print(_table(items))
+
+
+@app.command("file")
+@command
+def file_(
+    intervention: Annotated[str, typer.Argument(help="Intervention id the evaluation informs.")],
+    evaluation: Annotated[Path, typer.Argument(help="Area evaluation JSON (evaluate --json).")],
+    plan: Annotated[str | None, typer.Option("--plan", help="The plan evaluated.")] = None,
+    evidence_id: Annotated[str | None, typer.Option("--id", help="Id of the evidence.")] = None,
+    workspace: WorkspaceOpt = None,
+    json_output: JsonOpt = False,
+) -> None:
+    """File a local evaluation as evidence for an intervention (workspace overlay).
+
+    Example: realimpact evidence file hot-spots evaluation.json --plan middlesbrough-centre
+    """
+    try:
+        data = json.loads(evaluation.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ConfigError(
+            f"Cannot read {evaluation}.",
+            [
+                Problem(
+                    f"not a readable JSON file ({exc}).",
+                    "Save the output of the evaluation with --json.",
+                    file=str(evaluation),
+                )
+            ],
+        ) from exc
+    filed = file_evaluation(
+        get_workspace(workspace),
+        intervention,
+        data,
+        plan=plan,
+        evidence_id=evidence_id,
+        source_file=str(evaluation),
+    )
+    if json_output:
+        emit_json(filed)
+    else:
+        console.print(
+            f"Filed {filed.id} for {intervention}: {filed.estimate:+.3g} {filed.unit} "
+            f"({filed.method})",
+            highlight=False,
+            markup=False,
+        )
 
 
 def register(root: typer.Typer) -> None:
