@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from realimpact.define import (
+    HarmAssessment,
     ProblemProfile,
     attach_baseline,
     community_weights,
@@ -95,7 +96,7 @@ def ranked(cleveland: Workspace) -> Any:
         p = p.model_copy(
             update={
                 "harm_scores": tuple(
-                    {"id": h, "extent": e, "seriousness": [1, 2, 3]}
+                    HarmAssessment(id=h, extent=e, seriousness=[1, 2, 3], basis="2024 counts")
                     for h, e in extents[p.name].items()
                 ),
                 "scores": {
@@ -127,7 +128,7 @@ def test_profiles_carry_measured_baselines_and_recorded_decisions(ranked: Any) -
 
 
 def test_ranking_has_rank_intervals_sensitivity_and_community_partner(ranked: Any) -> None:
-    profiles, result = ranked
+    _, result = ranked
     assert {p.name for p in result.problems} == set(PROFILES)
     assert [p.rank for p in result.problems] == [1, 2, 3, 4]
     for p in result.problems:
