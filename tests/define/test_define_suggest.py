@@ -129,3 +129,12 @@ def test_a_bad_rules_file_reports_every_problem(tmp_path: Path) -> None:
     assert ("b", "when.openness") in cols
     assert ("c", "quote") in cols and ("c", "citation") in cols
     assert all(p.file == str(path) for p in err.value.problems)
+
+
+def test_a_rules_file_with_broken_yaml_names_the_line(tmp_path: Path) -> None:
+    path = tmp_path / "rules.yaml"
+    path.write_text("- id: a\n  when: {openness: [open\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_rules(path)
+    assert err.value.problems[0].file == str(path)
+    assert err.value.problems[0].row is not None

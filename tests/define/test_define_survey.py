@@ -150,3 +150,21 @@ def test_import_stores_the_survey_and_a_bad_import_changes_nothing(tmp_path: Pat
     with pytest.raises(ConfigError, match="already exists"):
         import_survey(ws, EXAMPLE, name="residents")
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+
+
+def test_a_windows_1252_file_is_refused_with_the_row_and_the_fix(tmp_path: Path) -> None:
+    path = tmp_path / "excel.csv"
+    path.write_bytes("respondent,concern_text\nr1,ok\nr2,caf\u00e9 dealing\n".encode("cp1252"))
+    with pytest.raises(ConfigError) as err:
+        read_survey_csv(path)
+    assert err.value.problems[0].row == 3
+    assert "CSV UTF-8" in err.value.problems[0].fix
+
+
+def test_ragged_rows_and_repeated_columns_are_reported(tmp_path: Path) -> None:
+    rows = [["respondent", "local_afraid", "local_afraid"], ["r1", "1", "2", "extra"]]
+    with pytest.raises(ConfigError) as err:
+        read_survey_csv(_write(tmp_path / "r.csv", rows))
+    found = {(p.row, p.column) for p in err.value.problems}
+    assert (1, "local_afraid") in found
+    assert (2, None) in found

@@ -9,11 +9,12 @@ from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
+import yaml
 from pydantic import ValidationError
 
-from realimpact.exceptions import Problem
+from realimpact.exceptions import ConfigError, NotFoundError, Problem
 
-__all__ = ["atomic_write", "pydantic_problems", "unknown_id_problem"]
+__all__ = ["atomic_write", "pydantic_problems", "read_yaml", "unknown_id_problem"]
 
 _FIXES = {
     "missing": "Add the field.",
@@ -76,3 +77,35 @@ def atomic_write(path: Path, text: str) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def read_yaml(path: Path, what: str) -> Any:
+    """Parse a YAML file; NotFoundError if missing, ConfigError naming the line if broken."""
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise NotFoundError(f"no file {path}") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            f"The {what} is not UTF-8 text.",
+            [
+                Problem(
+                    f"byte {exc.start} cannot be read as UTF-8.",
+                    "Save the file as UTF-8.",
+                    file=str(path),
+                )
+            ],
+        ) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise ConfigError(
+            f"The {what} is not valid YAML.",
+            [
+                Problem(
+                    f"YAML syntax error: {getattr(exc, 'problem', None) or exc}.",
+                    "Fix the YAML syntax at that line (indentation, colons, quotes).",
+                    file=str(path),
+                    row=mark.line + 1 if mark is not None else None,
+                )
+            ],
+        ) from None

@@ -18,7 +18,12 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from realimpact.define._errors import atomic_write, pydantic_problems, unknown_id_problem
+from realimpact.define._errors import (
+    atomic_write,
+    pydantic_problems,
+    read_yaml,
+    unknown_id_problem,
+)
 from realimpact.define.profile import ProblemProfile, _range
 from realimpact.exceptions import ConfigError, NotFoundError, Problem
 from realimpact.framework import KnowledgeBase, load_knowledge_base
@@ -150,24 +155,7 @@ def read_profile_file(
 ) -> ProblemProfile:
     """Read and check a profile YAML file."""
     path = Path(path)
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise NotFoundError(f"no file {path}") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        row = mark.line + 1 if mark is not None else None
-        raise ConfigError(
-            "The problem profile is not valid YAML.",
-            [
-                Problem(
-                    f"YAML syntax error: {getattr(exc, 'problem', exc)}.",
-                    "Fix the YAML syntax at that line (indentation, colons, quotes).",
-                    file=str(path),
-                    row=row,
-                )
-            ],
-        ) from None
+    raw = read_yaml(path, "problem profile")
     return validate_profile(raw, file=str(path), kb=kb, workspace=workspace)
 
 

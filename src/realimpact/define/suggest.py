@@ -19,7 +19,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from realimpact.define._errors import pydantic_problems, unknown_id_problem
+from realimpact.define._errors import pydantic_problems, read_yaml, unknown_id_problem
 from realimpact.define.profile import ProblemProfile, SuggestionDecision
 from realimpact.exceptions import ConfigError, Problem
 from realimpact.framework import KnowledgeBase, load_knowledge_base
@@ -86,7 +86,7 @@ def load_rules(
         text = resources.files("realimpact.define").joinpath("data/suggestion_rules.yaml")
         file, raw = "suggestion_rules.yaml", yaml.safe_load(text.read_text(encoding="utf-8"))
     else:
-        file, raw = str(path), yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        file, raw = str(path), read_yaml(Path(path), "rules file")
     kb = kb if kb is not None else load_knowledge_base()
     if not isinstance(raw, list):
         raise ConfigError(

@@ -90,10 +90,24 @@ class Survey:
         )
 
 
-def _read_rows(path: Path) -> tuple[list[str], list[dict[str, str]]]:
-    text = path.read_text(encoding="utf-8-sig")
-    reader = csv.DictReader(io.StringIO(text))
-    return list(reader.fieldnames or []), [dict(r) for r in reader]
+def _read_rows(path: Path) -> tuple[list[str], list[list[str]]]:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        row = path.read_bytes()[: exc.start].count(b"\n") + 1
+        raise ConfigError(
+            f"The survey file {path.name} is not UTF-8.",
+            [
+                Problem(
+                    "the file is not UTF-8 text (Excel's 'CSV' is often Windows-1252).",
+                    "Save it from your spreadsheet as 'CSV UTF-8'.",
+                    file=str(path),
+                    row=row,
+                )
+            ],
+        ) from None
+    rows = list(csv.reader(io.StringIO(text)))
+    return (rows[0] if rows else []), [r for r in rows[1:] if any(c.strip() for c in r)]
 
 
 def read_survey_csv(
@@ -115,8 +129,9 @@ def read_survey_csv(
     cat = items if isinstance(items, Catalogue) else load_catalogue(items, kb=kb)
     name = name or path.stem
     file = str(path)
-    header, rows = _read_rows(path)
+    header, cells = _read_rows(path)
     problems = _check_header(header, cat, file)
+    rows = _as_dicts(header, cells, file, problems)
     if not set(name) <= _NAME_OK or not name:
         problems.append(
             Problem(
@@ -181,8 +196,36 @@ def read_survey_csv(
     )
 
 
+def _as_dicts(
+    header: list[str], cells: list[list[str]], file: str, problems: list[Problem]
+) -> list[dict[str, str]]:
+    out = []
+    for k, row in enumerate(cells):
+        if len(row) > len(header):
+            problems.append(
+                Problem(
+                    f"the row has {len(row)} cells but the header has {len(header)}.",
+                    "Remove the extra cells or quote text containing commas.",
+                    file=file,
+                    row=k + 2,
+                )
+            )
+        out.append(dict(zip(header, row, strict=False)))
+    return out
+
+
 def _check_header(header: list[str], cat: Catalogue, file: str) -> list[Problem]:
     out = []
+    for col in sorted({c for c in header if header.count(c) > 1}):
+        out.append(
+            Problem(
+                f"column {col!r} appears more than once.",
+                "Keep one column per item.",
+                file=file,
+                row=1,
+                column=col,
+            )
+        )
     if "respondent" not in header:
         out.append(
             Problem(

@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from realimpact.define._errors import pydantic_problems, unknown_id_problem
+from realimpact.define._errors import pydantic_problems, read_yaml, unknown_id_problem
 from realimpact.exceptions import ConfigError, NotFoundError, Problem
 from realimpact.framework import KnowledgeBase, load_knowledge_base
 
@@ -121,7 +121,7 @@ def load_catalogue(
         res = resources.files("realimpact.define").joinpath("data/survey_items.yaml")
         raw, file = yaml.safe_load(res.read_text(encoding="utf-8")), "survey_items.yaml"
     else:
-        raw, file = yaml.safe_load(Path(path).read_text(encoding="utf-8")), str(path)
+        raw, file = read_yaml(Path(path), "survey items file"), str(path)
         base = base if base is not None else load_catalogue(kb=kb)
     try:
         parsed = _CatalogueFile.model_validate(raw)
