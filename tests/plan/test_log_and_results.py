@@ -166,4 +166,5 @@ def test_evaluation_is_filed_as_local_evidence_in_the_workspace_overlay(
     with pytest.raises(NotFoundError):
         file_evaluation(logged, "hot-spot", evaluation, evidence_id="other")
     assert path.read_bytes() == before
-    assert yaml.safe_load(before)[0]["intervention"] == "hot-spots"
+    mine = [e for e in yaml.safe_load(before) if e["id"] == "mbro-centre-2025"]
+    assert [e["intervention"] for e in mine] == ["hot-spots"]
