@@ -203,3 +203,17 @@ def test_partner_rows_by_coordinates_go_to_the_nearest_lsoa(ws: Workspace, tmp_p
     point = nearest_lsoa(54.5742, -1.2350)
     expected[point] = expected.get(point, 0.0) + 2.0
     assert got == expected
+
+
+def test_windows_line_endings_import_cleanly(ws: Workspace, tmp_path: Path) -> None:
+    header, rows = real_rows()
+    path = write_csv(_name(tmp_path), header, rows)
+    path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
+    result = import_paths(ws, [path])
+    assert result.warnings == () and result.files[0].rows == len(rows)
+    with connect(ws) as con:
+        contexts = con.execute(
+            "SELECT DISTINCT context FROM read_parquet(?)",
+            [str(ws.store_dir / "events/street/force=cleveland/period=2023-01/*.parquet")],
+        ).fetchall()
+    assert contexts == [(None,)]  # the last column carries no stray carriage return
