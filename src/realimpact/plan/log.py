@@ -130,7 +130,14 @@ class EvaluationWindow:
 
 
 def evaluation_window(log: ImplementationLog) -> EvaluationWindow:
-    """The evaluation's intervention period and area, from what was actually done."""
+    """The evaluation's intervention period and area, from what was actually done.
+
+    Examples
+    --------
+    >>> done = Phase(name="covert", start="2025-01-13", end="2025-03-07", done="test purchases")
+    >>> evaluation_window(ImplementationLog(plan="p", area="boro", phases=(done,))).kwargs()
+    {'area': 'boro', 'start': '2025-01', 'end': '2025-03'}
+    """
     if not log.phases:
         raise ConfigError(
             f"The log of {log.plan} has no phases yet.",

@@ -86,7 +86,13 @@ class EffectRange(_Model):
         return self
 
     def central(self) -> float:
-        """The mode if given, else the midpoint."""
+        """The mode if given, else the midpoint.
+
+        Examples
+        --------
+        >>> EffectRange(low=-20, high=5, unit="percent").central()
+        -7.5
+        """
         return self.mode if self.mode is not None else (self.low + self.high) / 2
 
 

@@ -326,6 +326,16 @@ def predict_net_harm(
     -------
     NetHarmPrediction
         Negative nets are reductions in harm. See the module docstring for the method.
+
+    Examples
+    --------
+    >>> plan = Plan.model_validate({"name": "p", "title": "t", "problem": "x", "area": "a",
+    ...     "start": "2025-01", "responses": [{"intervention": "cctv", "action": "a",
+    ...     "owner": "o"}], "targeted_harms": [{"harm": "social.community.no-go-areas",
+    ...     "mechanism": "m", "expected": {"low": -2, "mode": -1, "high": 1, "unit": "ordinal"},
+    ...     "basis": "judgement", "rationale": "r"}]})
+    >>> round(predict_net_harm(plan, seed=1).p_reduction["ordinal"], 2)
+    0.83
     """
     table = get_weight_table(plan.weights)
     window = plan.baseline_window()
