@@ -3,9 +3,9 @@ weights -> ranking with rank intervals, sensitivity and a decision record.
 
 Measured: baselines from the police.uk 2024 sample (OGL v3) for four MSOAs. Judged
 (illustrative, stated here): market characteristics and seriousness scores. Harm extent
-is measured: 4 x the area's count / the largest count of the four, for the crime types
-that show each harm. Community concern comes from the example survey's PSA 25 indicator
-(its Wilson interval as the range).
+is measured with :func:`harm_extents` (4 x the area's count / the largest of the four,
+with a Poisson range) for the crime types that show each harm. Community concern comes
+from the example survey's PSA 25 indicator (:func:`concern_score`, Wilson range).
 """
 
 from __future__ import annotations
@@ -17,10 +17,12 @@ from typing import Any
 import pytest
 
 from realimpact.define import (
-    HarmAssessment,
     ProblemProfile,
+    apply_extents,
     attach_baseline,
     community_weights,
+    concern_score,
+    harm_extents,
     import_survey,
     indicators,
     list_profiles,
@@ -65,52 +67,37 @@ PROFILES: dict[str, dict[str, Any]] = {  # illustrative characteristics
 }
 
 
-def _extent(ws: Workspace, names: list[str]) -> dict[str, dict[str, float]]:
-    totals = {}
-    for n in names:
-        b = attach_baseline(ws, n, start="2024-01", end="2024-12").baseline
-        assert b is not None
-        totals[n] = {
-            h: sum(r.total for r in b.rows if r.series in types) for h, types in HARM_SERIES.items()
-        }
-    top = {h: max(totals[n][h] for n in names) for h in HARM_SERIES}
-    return {n: {h: round(4 * totals[n][h] / top[h], 2) for h in HARM_SERIES} for n in names}
-
-
 @pytest.fixture(scope="module")
 def ranked(cleveland: Workspace) -> Any:
     ws = cleveland
     survey = import_survey(ws, SURVEY, name="residents", overwrite=True)
     psa25 = next(i for i in indicators(survey) if i.id == "psa25_drug_problem")
-    concern = [round(4 * psa25.low, 2), round(4 * psa25.proportion, 2), round(4 * psa25.high, 2)]
+    concern = concern_score(psa25)
     for name, chars in PROFILES.items():
         save_profile(ws, ProblemProfile(name=name, area=name, **chars), overwrite=True)
         review_harms(ws, name, accept=list(HARM_SERIES), by="test analyst")
-    extents = _extent(ws, list(PROFILES))
+    baselines = {}
+    for name in PROFILES:
+        b = attach_baseline(ws, name, start="2024-01", end="2024-12").baseline
+        assert b is not None
+        baselines[name] = b
+    extents = harm_extents(baselines, HARM_SERIES)
     profiles = []
     for p in list_profiles(ws):
         if p.name not in PROFILES:
             continue
         trend = p.baseline.total.trend_per_month if p.baseline else 0.0
-        newness = 4 if p.maturity and p.maturity.value == "new" else 0
-        p = p.model_copy(
-            update={
-                "harm_scores": tuple(
-                    HarmAssessment(id=h, extent=e, seriousness=[1, 2, 3], basis="2024 counts")
-                    for h, e in extents[p.name].items()
-                ),
-                "scores": {
-                    "community_concern": concern,
-                    "partner_priority": [1, 3],
-                    "vulnerability": 3 if p.exploitation else [1, 2],
-                    "likelihood_trend": 3 if trend > 0 else 1,
-                    "ability_to_impact": "unknown",
-                    "market_newness": newness,
-                    "confidence": 2,
-                },
-            }
-        )
-        profiles.append(ProblemProfile.model_validate(p.model_dump()))
+        p = apply_extents(p, extents[p.name], seriousness={h: [1, 2, 3] for h in HARM_SERIES})
+        scores = {
+            "community_concern": concern,
+            "partner_priority": [1, 3],
+            "vulnerability": 3 if p.exploitation else [1, 2],
+            "likelihood_trend": 3 if trend > 0 else 1,
+            "ability_to_impact": "unknown",
+            "market_newness": 4 if p.maturity and p.maturity.value == "new" else 0,
+            "confidence": 2,
+        }
+        profiles.append(p.model_copy(update={"scores": scores}))
     model = load_preset("ukdpc")
     partners = dict(load_weights(PARTNERS, model).to_dict()["partners"])
     partners["community"] = community_weights(survey).for_model(model)

@@ -19,6 +19,7 @@ from realimpact.define.profile import (
     SuggestionDecision,
     table_4_2_profile,
 )
+from realimpact.define.scoring import apply_extents, concern_score, harm_extents, poisson_interval
 from realimpact.define.store import (
     check_profile,
     list_profiles,
@@ -68,11 +69,14 @@ __all__ = [
     "SuggestionRule",
     "Survey",
     "SurveyItem",
+    "apply_extents",
     "attach_baseline",
     "check_profile",
     "community_weights",
     "compute_baseline",
+    "concern_score",
     "decide",
+    "harm_extents",
     "import_survey",
     "indicators",
     "linear_trend",
@@ -82,6 +86,7 @@ __all__ = [
     "load_profile",
     "load_rules",
     "load_survey",
+    "poisson_interval",
     "profile_path",
     "read_profile_file",
     "read_survey_csv",
