@@ -18,7 +18,8 @@ from realimpact.cli._common import (
     err_console,
     get_workspace,
 )
-from realimpact.exceptions import ConfigError, Problem
+from realimpact.define import ProblemProfile, load_profile
+from realimpact.exceptions import ConfigError, NotFoundError, Problem
 from realimpact.framework import KnowledgeBase, load_knowledge_base
 from realimpact.plan import (
     EvidenceLibrary,
@@ -46,6 +47,13 @@ def _context(ws: Workspace) -> tuple[KnowledgeBase, EvidenceLibrary]:
     return kb, load_evidence_library(ws.root / "framework", kb)
 
 
+def _profile(ws: Workspace, name: str, kb: KnowledgeBase) -> ProblemProfile | None:
+    try:
+        return load_profile(ws, name, kb=kb)
+    except NotFoundError:
+        return None
+
+
 def _load(ws: Workspace, ref: str) -> Plan:
     kb, lib = _context(ws)
     return load_plan(plan_path(ws, ref), kb=kb, library=lib)
@@ -57,8 +65,11 @@ def new(
     name: Annotated[str, typer.Argument(help="Plan name (lower-case-with-hyphens).")],
     area: Annotated[str, typer.Option("--area", help="Saved area the plan works in.")],
     problem: Annotated[str, typer.Option("--problem", help="Problem profile name.")],
-    harm: Annotated[list[str], typer.Option("--harm", help="Targeted harm id (repeat).")],
     response: Annotated[list[str], typer.Option("--response", help="Intervention id (repeat).")],
+    harm: Annotated[
+        list[str] | None,
+        typer.Option("--harm", help="Targeted harm id (repeat); default: the problem's harms."),
+    ] = None,
     start: Annotated[str | None, typer.Option("--start", help="First month, YYYY-MM.")] = None,
     out: Annotated[Path | None, typer.Option("--out", help="File to write.")] = None,
     workspace: WorkspaceOpt = None,
@@ -73,13 +84,15 @@ def new(
     """  # noqa: E501
     ws = get_workspace(workspace)
     kb, lib = _context(ws)
+    profile = None if harm else _profile(ws, problem, kb)
     plan = draft_plan(
         name,
         area=area,
         problem=problem,
-        harms=list(harm),
+        harms=list(harm or []),
         responses=list(response),
         start=start,
+        profile=profile,
         kb=kb,
         library=lib,
     )

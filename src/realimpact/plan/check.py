@@ -15,9 +15,13 @@ mitigations, and outcome measures from the knowledge base. Its ranges are placeh
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from realimpact.data.areas import list_areas
+from realimpact.define import ProblemProfile, load_profile
+from realimpact.exceptions import ConfigError, NotFoundError, Problem
 from realimpact.framework import KnowledgeBase, MeasureKind, load_knowledge_base
 from realimpact.jsonable import to_jsonable
 from realimpact.plan.evidence import Intervention
@@ -38,6 +42,7 @@ class PlanCheck:
     plan: str
     warnings: tuple[str, ...]
     measures: MeasuresPlan
+    notes: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -52,7 +57,8 @@ class PlanCheck:
         head = f"Plan {self.plan} is valid" + (
             " with no warnings." if self.ok else f"; {len(self.warnings)} warnings:"
         )
-        return "\n".join([head, *(f"  warning: {w}" for w in self.warnings)])
+        lines = [head, *(f"  warning: {w}" for w in self.warnings)]
+        return "\n".join([*lines, *(f"  note: {n}" for n in self.notes)])
 
 
 def _evidence_warnings(plan: Plan, lib: EvidenceLibrary) -> list[str]:
@@ -105,7 +111,36 @@ def check_plan(
     kb = kb if kb is not None else load_knowledge_base()
     library = library if library is not None else load_evidence_library(kb=kb)
     mp = measures_plan(plan, workspace, kb=kb)
-    return PlanCheck(plan.name, tuple(_evidence_warnings(plan, library) + list(mp.warnings)), mp)
+    warnings = _evidence_warnings(plan, library) + list(mp.warnings)
+    notes: list[str] = []
+    if workspace is not None:
+        warnings += _area_warnings(plan, workspace)
+        notes += _profile_notes(plan, workspace, kb)
+    return PlanCheck(plan.name, tuple(warnings), mp, tuple(notes))
+
+
+def _area_warnings(plan: Plan, workspace: Workspace) -> list[str]:
+    saved = {a.name for a in list_areas(workspace)}
+    return [
+        f"area {name!r} is not saved in the workspace: add it with 'realimpact area add'."
+        for name in (plan.area, plan.buffer)
+        if name is not None and name not in saved
+    ]
+
+
+def _profile_notes(plan: Plan, workspace: Workspace, kb: KnowledgeBase) -> list[str]:
+    """How the plan answers its problem profile (stage 1), if one is saved."""
+    try:
+        profile = load_profile(workspace, plan.problem, kb=kb)
+    except NotFoundError:
+        return [f"no problem profile named {plan.problem!r} in the workspace (stage 1)."]
+    covered = {t.harm for t in plan.targeted_harms} | {s.harm for s in plan.side_effects}
+    return [
+        f"the problem profile names {h}, which the plan neither targets nor monitors: "
+        "say why (out of scope, another operation...)."
+        for h in profile.harm_ids()
+        if h not in covered
+    ]
 
 
 def _due(start: str) -> str:
@@ -198,15 +233,31 @@ def draft_plan(
     *,
     area: str,
     problem: str,
-    harms: list[str],
-    responses: list[str],
+    harms: Sequence[str] = (),
+    responses: Sequence[str],
     start: str | None = None,
+    profile: ProblemProfile | None = None,
     kb: KnowledgeBase | None = None,
     library: EvidenceLibrary | None = None,
 ) -> Plan:
-    """A complete first plan drafted from the evidence library, to be edited by hand."""
+    """A complete first plan drafted from the evidence library, to be edited by hand.
+
+    With no ``harms``, the harms of the problem ``profile`` (stage 1) are targeted.
+    """
     kb = kb if kb is not None else load_knowledge_base()
     library = library if library is not None else load_evidence_library(kb=kb)
+    harms = list(harms) or (list(profile.harm_ids()) if profile is not None else [])
+    if not harms:
+        raise ConfigError(
+            f"Plan {name} targets no harm.",
+            [
+                Problem(
+                    "no harm given and no problem profile with harms.",
+                    "Pass --harm HARM_ID (realimpact harms), or define the problem first.",
+                    column="harm",
+                )
+            ],
+        )
     for h in harms:
         kb.harm(h)
     chosen = [library.get(r) for r in responses]
