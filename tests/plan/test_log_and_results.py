@@ -168,3 +168,12 @@ def test_evaluation_is_filed_as_local_evidence_in_the_workspace_overlay(
     assert path.read_bytes() == before
     mine = [e for e in yaml.safe_load(before) if e["id"] == "mbro-centre-2025"]
     assert [e["intervention"] for e in mine] == ["hot-spots"]
+
+
+def test_a_single_effect_result_can_be_filed_as_evidence(
+    logged: Workspace, evaluation: AreaEvaluation
+) -> None:
+    its = evaluation.counts.results["its"]
+    filed = file_evaluation(logged, "problem-oriented-partnership", its, evidence_id="its-only")
+    assert filed.method == its.method and filed.estimate == its.estimate
+    assert filed.unit == its.unit

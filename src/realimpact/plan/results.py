@@ -179,6 +179,8 @@ def compare(prediction: NetHarmPrediction, evaluation: Any) -> ResultsAnalysis:
 
 
 def _primary(ev: Mapping[str, Any]) -> tuple[str, Mapping[str, Any]]:
+    if "estimate" in ev and "method" in ev:  # a single EffectResult
+        return str(ev["method"]), ev
     for part in ("harm", "counts"):
         results = (ev.get(part) or {}).get("results") or {}
         for method in ("its", "synth", "did", "sts", *results):
@@ -205,7 +207,12 @@ def file_evaluation(
     evidence_id: str | None = None,
     source_file: str | None = None,
 ) -> FiledEvidence:
-    """File an area evaluation as local evidence for ``intervention`` (workspace overlay).
+    """File an evaluation as local evidence for ``intervention`` (workspace overlay).
+
+    ``evaluation`` is an :class:`~realimpact.evaluate.area.AreaEvaluation` (its harm-weighted
+    ITS result is filed, else the first method's), an
+    :class:`~realimpact.evaluate.EffectResult`, or the JSON of either. A bare result has no
+    area or start: they are taken from its ``inputs`` if present, else ``unknown``.
 
     Appends to ``<workspace>/framework/local_evidence.yaml``; the whole library is
     re-validated before the file is replaced, so a failed filing leaves it as it was.
@@ -213,12 +220,14 @@ def file_evaluation(
     load_evidence_library(workspace.overlay_dir).get(intervention)
     ev = _as_dict(evaluation)
     method, res = _primary(ev)
-    area = str(ev.get("area", "unknown"))
+    raw_inputs = ev.get("inputs")
+    inputs: Mapping[str, Any] = raw_inputs if isinstance(raw_inputs, Mapping) else {}
+    area = str(ev.get("area") or inputs.get("area") or "unknown")
     entry = FiledEvidence(
         id=evidence_id or f"{area}-{ev.get('start', 'na')}",
         intervention=intervention,
         area=area,
-        start=str(ev.get("start")),
+        start=str(ev.get("start") or inputs.get("start") or "unknown"),
         end=ev.get("end"),
         estimate=float(res["estimate"]),
         ci_low=res.get("ci_low"),
