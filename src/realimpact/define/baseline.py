@@ -87,7 +87,7 @@ def linear_trend(values: Sequence[float] | npt.NDArray[np.float64]) -> float:
     if y.size < 2:
         return 0.0
     x = np.arange(y.size, dtype=float)
-    return float(np.polyfit(x, y, 1)[0])
+    return round(float(np.polyfit(x, y, 1)[0]), 12) + 0.0  # no -0.0 from rounding noise
 
 
 def _row(name: str, months: pd.DataFrame, with_harm: bool) -> BaselineRow:
