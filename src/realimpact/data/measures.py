@@ -49,7 +49,7 @@ def measure_series(
         ``from_lsoa, to_lsoa21, weight``; default the shipped 2011 → 2021 crosswalk.
     """
     member = _membership({"area": _codes(area)}, crosswalk)
-    with store.connect(workspace) as con:
+    with store.reader(workspace) as con:
         con.register("_member", member)
         df = con.execute(
             "SELECT p.month, p.measure, sum(p.value * m.weight) AS total, "

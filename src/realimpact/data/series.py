@@ -93,6 +93,7 @@ def _membership(areas: Mapping[str, Sequence[str]], crosswalk: pd.DataFrame | No
     cw = _default_crosswalk() if crosswalk is None else crosswalk
     rows = [(unit, code) for unit, codes in areas.items() for code in codes]
     m = pd.DataFrame(rows, columns=["unit", "to_lsoa21"])
+    cw = cw[cw["to_lsoa21"].isin(m["to_lsoa21"])]
     return m.merge(cw, on="to_lsoa21", how="inner")[["unit", "from_lsoa", "to_lsoa21", "weight"]]
 
 
@@ -122,16 +123,20 @@ def _counts(
     ctype = "" if crime_types is None else "AND list_contains(?, c.crime_type)"
     params: list[Any] = [] if crime_types is None else [list(crime_types)]
     df = con.execute(
-        f"SELECT {unit}, c.month, c.crime_type, sum(c.n * m.weight) AS count "
+        f"SELECT {unit}, c.month, c.crime_type, c.force, sum(c.n * m.weight) AS count "
         f"FROM counts_street c JOIN _member m ON c.lsoa = m.from_lsoa WHERE true {ctype} "
         "GROUP BY ALL",
         params,
     ).df()
-    forces = con.execute(
-        "SELECT DISTINCT c.force FROM counts_street c JOIN _member m ON c.lsoa = m.from_lsoa"
-    ).fetchall()
+    forces = sorted(df["force"].unique().tolist())
+    if not forces:  # no record of the chosen types: months still come from the area's forces
+        rows = con.execute(
+            "SELECT DISTINCT c.force FROM counts_street c JOIN _member m ON c.lsoa = m.from_lsoa"
+        ).fetchall()
+        forces = [r[0] for r in rows]
     con.unregister("_member")
-    return df, [f[0] for f in forces]
+    keys = ["unit", "month", "crime_type"]
+    return df.groupby(keys, as_index=False).agg(count=("count", "sum")), forces
 
 
 def _codes(area: AreaLike | Sequence[str]) -> tuple[str, ...]:
@@ -195,7 +200,7 @@ def panel(
     codes = {u: _codes(a) for u, a in areas.items()}
     types = list(crime_types) if crime_types is not None else list(CRIME_TYPES)
     member = _membership(codes, crosswalk)
-    with store.connect(workspace) as con:
+    with store.reader(workspace) as con:
         counts, forces = _counts(con, member, crime_types)
         months = _months(con, forces, start, end)
     grid = _grid(list(codes), months, types)
@@ -219,7 +224,7 @@ def lsoa_panel(
     Zero-filled as :func:`panel`; counts may be fractional across the 2011/2021 switch.
     """
     cw = _default_crosswalk() if crosswalk is None else crosswalk
-    with store.connect(workspace) as con:
+    with store.reader(workspace) as con:
         if lsoas is None:
             present = {
                 r[0] for r in con.execute("SELECT DISTINCT lsoa FROM counts_street").fetchall()

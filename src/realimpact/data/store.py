@@ -38,7 +38,15 @@ import pandas as pd
 
 from realimpact.workspace import Workspace
 
-__all__ = ["IMPORTER_VERSION", "Batch", "StoreStatus", "connect", "store_status"]
+__all__ = [
+    "IMPORTER_VERSION",
+    "Batch",
+    "StoreStatus",
+    "connect",
+    "reader",
+    "release_readers",
+    "store_status",
+]
 
 IMPORTER_VERSION = "1"
 CATALOGUE = "catalogue.duckdb"
@@ -110,6 +118,50 @@ def connect(workspace: Workspace, *, read_only: bool = True) -> Iterator[duckdb.
         con.close()
 
 
+_READERS: dict[str, tuple[tuple[int, ...], duckdb.DuckDBPyConnection]] = {}
+
+
+def _version(path: Path) -> tuple[int, ...]:
+    wal = path.with_name(path.name + ".wal")
+    st = path.stat()
+    extra = (wal.stat().st_mtime_ns,) if wal.exists() else ()
+    return (st.st_mtime_ns, st.st_size, *extra)
+
+
+@contextmanager
+def reader(workspace: Workspace) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A cursor on a cached read-only connection to the catalogue (for fast repeated reads).
+
+    Opening a DuckDB file costs tens of milliseconds, more than a series query, so the
+    connection is kept per process and reopened when the file changes. While it is open
+    the process holds DuckDB's shared lock: call :func:`release_readers` before another
+    process imports (an import in this process releases it itself).
+    """
+    path = catalogue_path(workspace)
+    if not path.exists():
+        with connect(workspace) as con:
+            yield con
+        return
+    key, version = str(path), _version(path)
+    cached = _READERS.get(key)
+    if cached is None or cached[0] != version:
+        if cached is not None:
+            cached[1].close()
+        _READERS[key] = (version, duckdb.connect(key, read_only=True))
+    cur = _READERS[key][1].cursor()
+    try:
+        yield cur
+    finally:
+        cur.close()
+
+
+def release_readers() -> None:
+    """Close the cached read-only connections of this process."""
+    for _, con in _READERS.values():
+        con.close()
+    _READERS.clear()
+
+
 def known_batches(workspace: Workspace) -> dict[str, str]:
     """``{batch_id: status}`` of every batch ever imported (reads only)."""
     with connect(workspace) as con:
@@ -151,6 +203,7 @@ def commit(
 
     ``replaces`` maps an old batch id to the new batch id that replaces it.
     """
+    release_readers()  # DuckDB cannot open one file read-only and read-write in one process
     trash = workspace.root / f".store-trash-{uuid.uuid4().hex[:8]}"
     swap = _Swap()
     with connect(workspace, read_only=False) as con:
