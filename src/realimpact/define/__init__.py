@@ -37,16 +37,9 @@ from realimpact.define.suggest import (
     suggest_harms,
     suggestion_notes,
 )
-from realimpact.define.survey import (
-    Concern,
-    Survey,
-    import_survey,
-    list_surveys,
-    load_survey,
-    read_survey_csv,
-    save_survey,
-)
+from realimpact.define.survey import Concern, Survey, read_survey_csv
 from realimpact.define.survey_items import Catalogue, SurveyItem, load_catalogue
+from realimpact.define.survey_store import import_survey, list_surveys, load_survey, save_survey
 from realimpact.define.vocab import LocationFeature, MarketOpenness, MarketSetting, Maturity
 from realimpact.define.workflow import attach_baseline, review_harms
 
