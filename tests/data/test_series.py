@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from collections import Counter
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
-from _store_data import read_rows, street_files
+from _store_data import POLICEUK, read_rows, street_files
 
 from realimpact.data.areas import area_from_lsoas
-from realimpact.data.importing import ImportResult
+from realimpact.data.importing import ImportResult, import_paths
 from realimpact.data.series import area_series, lsoa_panel, month_range, panel
 from realimpact.data.weights import CRIME_TYPES, get_weight_table
-from realimpact.workspace import Workspace
+from realimpact.workspace import Workspace, open_workspace
 
 Store = tuple[Workspace, ImportResult]
 
@@ -145,3 +146,14 @@ def test_lsoa_panel_has_every_lsoa_month_and_matches_the_csv_drugs_count(
     assert len(p) == len(codes) * 36
     expected = sum(r["Crime type"] == "Drugs" and bool(r["LSOA code"]) for r in rows)
     assert p["count"].sum() == expected
+
+
+def test_a_series_read_then_an_import_in_one_process_sees_the_new_month(tmp_path: Path) -> None:
+    street = POLICEUK / "city-of-london" / "street"
+    ws = open_workspace(tmp_path / "ws")
+    import_paths(ws, [street / "2019-01-city-of-london-street.csv.gz"])
+    area = area_from_lsoas("one", ["E01000001"])
+    cw = _identity(["E01000001"])
+    assert area_series(ws, area, crosswalk=cw).months == ("2019-01",)
+    import_paths(ws, [street / "2019-02-city-of-london-street.csv.gz"])
+    assert area_series(ws, area, crosswalk=cw).months == ("2019-01", "2019-02")
