@@ -138,3 +138,17 @@ def test_a_rules_file_with_broken_yaml_names_the_line(tmp_path: Path) -> None:
         load_rules(path)
     assert err.value.problems[0].file == str(path)
     assert err.value.problems[0].row is not None
+
+
+def test_a_decision_keeps_its_time_through_save_and_load(tmp_path: Path) -> None:
+    from realimpact.define import load_profile, save_profile
+    from realimpact.workspace import open_workspace
+
+    ws = open_workspace(tmp_path / "ws")
+    profile = decide(
+        ProblemProfile(name="m"), "economic.community.cost-of-crime", "accepted", by="analyst1"
+    )
+    save_profile(ws, profile)
+    loaded = load_profile(ws, "m")
+    assert loaded.decisions == profile.decisions
+    assert loaded.decisions[0].at.endswith("+00:00")

@@ -12,7 +12,6 @@ be ranked directly with :func:`realimpact.prioritise.prioritise`.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping
 from typing import Any, Literal
 
@@ -61,7 +60,7 @@ class SuggestionDecision(BaseModel):
     harm_id: str
     decision: Literal["accepted", "rejected"]
     by: str = Field(min_length=1)
-    at: str = Field(default_factory=lambda: dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
+    at: str = Field(min_length=1)  # ISO 8601 UTC; required so it is always stored
     rules: tuple[str, ...] = ()
     comment: str = ""
 
