@@ -103,15 +103,17 @@ def test_missing_out_of_scale_and_unknown_dimensions_are_all_reported() -> None:
 
 
 def test_harm_ids_are_checked_against_the_matrix_with_suggestions(tmp_path: Path) -> None:
+    from realimpact.prioritise import known_harm_ids
+
     path = tmp_path / "p.yaml"
     path.write_text(
         "problems:\n  - name: A\n    harms:\n"
-        "      - {id: health.individual.overdose-deaths, extent: 2, seriousness: 3}\n"
+        "      - {id: health.individual.overdose-dead, extent: 2, seriousness: 3}\n"
         "      - {id: health.planet.x, extent: 2, seriousness: 3}\n",
         encoding="utf-8",
     )
     with pytest.raises(ConfigError) as info:
-        load_problems(path, harm_ids={"health.individual.overdose-death"})
+        load_problems(path, harm_ids=known_harm_ids())
     text = str(info.value)
     assert "harms.1" in text and "type.level.slug" in text
     assert "did you mean health.individual.overdose-death" in text

@@ -241,7 +241,7 @@ def _parse_harm(raw: Any, j: int, label: str, file: str, col: Collector) -> Harm
     if not isinstance(raw, Mapping) or "id" not in raw:
         col.add(
             "a harm needs 'id', 'extent' and 'seriousness'.",
-            "Write e.g. {id: social.community.fear-of-crime, extent: 3, seriousness: [2, 4]}.",
+            "Write e.g. {id: health.individual.overdose-death, extent: 3, seriousness: [2, 4]}.",
             **where,
         )
         return None
@@ -250,7 +250,7 @@ def _parse_harm(raw: Any, j: int, label: str, file: str, col: Collector) -> Harm
         col.add(
             f"harm id {hid!r} is not of the form type.level.slug.",
             "Use types health|social|economic|environmental and levels individual|family|"
-            "community|national|international, e.g. health.individual.overdose.",
+            "community|national|international, e.g. health.individual.overdose-death.",
             **where,
         )
         return None
