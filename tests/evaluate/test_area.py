@@ -126,3 +126,18 @@ def test_area_with_named_buffer_and_controls_uses_them(workspace: Workspace) -> 
     assert ev.buffer == "mbro-013-ring"
     assert set(ev.controls) == {"c0", "c1"}
     assert ev.value_for_money is None  # no cost given
+
+
+def test_area_calibration_reports_false_positive_rates_on_untreated_areas(
+    workspace: Workspace,
+) -> None:
+    ev = evaluate_area(workspace, "mbro-013", start="2024-07", methods=("its",), calibrate=20)
+    cal = ev.calibration["its"]
+    assert cal.n_areas == 20 and cal.group_size == 3
+    assert 0.0 <= cal.false_positive_rate <= 1.0
+    assert "Placebo calibration" in ev.summary()
+    readings = {r.method: r for r in ev.verdict.readings}
+    its = readings["interrupted_time_series"]
+    # a method significantly miscalibrated on this force is set aside, otherwise kept
+    assert its.checks_passed == (cal.calibrated and its.checks_passed)
+    assert ev.to_dict()["calibration"]["its"]["n_areas"] == 20

@@ -125,6 +125,13 @@ def area_cmd(
         typer.Option("--unit-costs", help="Your unit-cost CSV (category,cost_gbp,...)."),
     ] = None,
     method: MethodOpt = "all",
+    calibrate: Annotated[
+        int,
+        typer.Option(
+            "--calibrate",
+            help="Placebo areas on which to measure ITS/STS false-positive rates (0 = off).",
+        ),
+    ] = 0,
     seed: SeedOpt = 0,
     workspace: WorkspaceOpt = None,
     json_output: JsonOpt = False,
@@ -143,7 +150,7 @@ def area_cmd(
     table = load_unit_costs(unit_costs) if unit_costs is not None else None
     methods = _methods(method)
     n = 4 if methods == "all" else len(methods)
-    bar, step = _progress(json_output, 2 * n + 3)
+    bar, step = _progress(json_output, 2 * n + 3 + (2 if calibrate else 0))
     with bar:
         result = evaluate_area(
             ws,
@@ -156,6 +163,7 @@ def area_cmd(
             weights=weights,
             cost=op,
             unit_costs=table,
+            calibrate=calibrate,
             methods=("its", "did", "synth", "sts") if methods == "all" else tuple(methods),
             seed=seed,
             progress=step,

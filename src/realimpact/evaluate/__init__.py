@@ -5,13 +5,19 @@ Methods (each returns an :class:`EffectResult` with the same JSON field names):
 :func:`synthetic_control`, :func:`structural_time_series`. Displacement:
 :func:`wdq`, :func:`wdd`, :func:`wdd_harm`. Harm units: :func:`harm_series`,
 :func:`harm_effect`. Value for money: :func:`value_for_money` with :func:`load_unit_costs`
-and :class:`OperationCost`. Verdict: :func:`verdict`. Whole evaluations:
+and :class:`OperationCost`. Sustainability: :func:`sustainability`. Calibration:
+:func:`placebo_calibration`, :func:`calibrate_result`. Verdict: :func:`verdict`. Whole evaluations:
 :func:`evaluate_area`, :func:`evaluate_panel`, :func:`evaluate_series`.
 """
 
 from realimpact.evaluate._result import Diagnostic, EffectResult, EffectSeries
 from realimpact.evaluate._run import Evaluation, evaluate_panel, evaluate_series
 from realimpact.evaluate.area import AreaEvaluation, Displacement, evaluate_area
+from realimpact.evaluate.calibration import (
+    CalibrationResult,
+    calibrate_result,
+    placebo_calibration,
+)
 from realimpact.evaluate.costs import (
     AvoidedCrimes,
     CostTable,
@@ -26,12 +32,14 @@ from realimpact.evaluate.displacement import WDDResult, WDQResult, wdd, wdd_harm
 from realimpact.evaluate.harm import HarmEffect, harm_effect, harm_series
 from realimpact.evaluate.its import interrupted_time_series
 from realimpact.evaluate.sts import structural_time_series
+from realimpact.evaluate.sustainability import SustainabilityResult, sustainability
 from realimpact.evaluate.synth import SynthResult, synthetic_control
 from realimpact.evaluate.verdict import MethodReading, Verdict, verdict
 
 __all__ = [
     "AreaEvaluation",
     "AvoidedCrimes",
+    "CalibrationResult",
     "CostTable",
     "Diagnostic",
     "Displacement",
@@ -41,12 +49,14 @@ __all__ = [
     "HarmEffect",
     "MethodReading",
     "OperationCost",
+    "SustainabilityResult",
     "SynthResult",
     "UnitCost",
     "ValueForMoney",
     "Verdict",
     "WDDResult",
     "WDQResult",
+    "calibrate_result",
     "difference_in_differences",
     "evaluate_area",
     "evaluate_panel",
@@ -55,7 +65,9 @@ __all__ = [
     "harm_series",
     "interrupted_time_series",
     "load_unit_costs",
+    "placebo_calibration",
     "structural_time_series",
+    "sustainability",
     "synthetic_control",
     "value_for_money",
     "verdict",

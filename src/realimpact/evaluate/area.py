@@ -19,6 +19,7 @@ import pandas as pd
 from realimpact.data.areas import Area, buffer_area, candidate_controls, load_area
 from realimpact.data.series import panel
 from realimpact.data.weights import WeightTable
+from realimpact.evaluate._area_checks import area_calibration, area_sustainability
 from realimpact.evaluate._area_displacement import (
     BUFFER,
     TARGET,
@@ -28,6 +29,7 @@ from realimpact.evaluate._area_displacement import (
 )
 from realimpact.evaluate._result import EffectResult
 from realimpact.evaluate._run import Evaluation, evaluate_panel, method_function
+from realimpact.evaluate.calibration import CalibrationResult
 from realimpact.evaluate.costs import (
     CostTable,
     OperationCost,
@@ -35,6 +37,7 @@ from realimpact.evaluate.costs import (
     value_for_money,
 )
 from realimpact.evaluate.harm import resolve_weights
+from realimpact.evaluate.sustainability import SustainabilityResult
 from realimpact.evaluate.verdict import Verdict, verdict
 from realimpact.exceptions import ConfigError
 from realimpact.jsonable import to_jsonable
@@ -62,13 +65,14 @@ class AreaEvaluation:
     activity: EffectResult | None
     displacement: Displacement | None
     value_for_money: ValueForMoney | None
-    sustainability: Any
+    sustainability: SustainabilityResult | None
     weights: str
     harm_unit: str
     notes: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
     seed: int = 0
     params: Mapping[str, Any] = field(default_factory=dict)
+    calibration: Mapping[str, CalibrationResult] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = to_jsonable(self.__dict__)
@@ -94,6 +98,11 @@ class AreaEvaluation:
                 "Police activity (Drugs, Possession of weapons; not harm): "
                 f"{a.estimate:+,.3g} per month ({a.method})",
             ]
+        if self.sustainability is not None:
+            lines += ["", "Sustainability (primary method):", self.sustainability.summary()]
+        if self.calibration:
+            lines += ["", "Placebo calibration on untreated areas of the force:"]
+            lines += [f"  {c.summary()}" for c in self.calibration.values()]
         if self.displacement is not None:
             lines += ["", self.displacement.summary()]
         if self.value_for_money is not None:
@@ -172,20 +181,6 @@ def _activity(
         return None
 
 
-def _sustainability(result: EffectResult | None) -> Any:
-    try:
-        from realimpact.evaluate import sustainability as mod  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-    fn = getattr(mod, "sustainability", mod)
-    if result is None or not callable(fn):
-        return None
-    try:
-        return fn(result)
-    except (ConfigError, TypeError, ValueError):
-        return None
-
-
 def _value(
     disp: Displacement | None,
     cost: float | OperationCost | None,
@@ -238,6 +233,7 @@ def evaluate_area(
     methods: Sequence[str] = ("its", "did", "synth", "sts"),
     unit_costs: CostTable | None = None,
     n_donors: int = 20,
+    calibrate: int = 0,
     ci_level: float = 0.95,
     seed: int = 0,
     progress: ProgressFn | None = None,
@@ -268,6 +264,11 @@ def evaluate_area(
         Counterfactual methods among ``its``, ``did``, ``synth``, ``sts``.
     unit_costs
         Unit costs of crime (default: shipped table, values not verified).
+    calibrate
+        Number of untreated placebo areas on which to measure the false-positive rate of
+        ITS and STS (0 = no calibration; at least 19 for a useful rate). A method whose
+        rate is significantly above alpha (Clopper-Pearson lower bound above it) is set
+        aside by the verdict.
     ci_level, seed
         Interval level and random seed for every method.
     progress
@@ -318,7 +319,30 @@ def evaluate_area(
     caveats = [disp.wdd_count.reading]
     if vfm is not None and vfm.unverified:
         caveats.append("value for money uses unit costs not verified against the Home Office table")
-    final = verdict(list(counts.results.values()), alpha=1 - ci_level, extra_caveats=caveats)
+    cal = area_calibration(
+        workspace,
+        target=target.lsoas,
+        group_size=len(target.lsoas),
+        exclude=(*target.lsoas, *buf.lsoas),
+        crime_types=sorted(set(table.harm_weights()) & set(crime_types or table.weights)),
+        methods=list(counts.results),
+        start=start,
+        end=end,
+        n_areas=calibrate,
+        alpha=1 - ci_level,
+        seed=seed,
+        progress=progress,
+    )
+    # set aside only methods whose rate is significantly above alpha (Clopper-Pearson)
+    rates = {
+        counts.results[m].method: c.false_positive_rate for m, c in cal.items() if not c.calibrated
+    }
+    final = verdict(
+        list(counts.results.values()),
+        calibration=rates,
+        alpha=1 - ci_level,
+        extra_caveats=caveats,
+    )
     notes.append(
         f"harm weights: {table.name} ({table.unit}); {', '.join(sorted(table.activity_types))} "
         "reported as police activity, not harm"
@@ -337,14 +361,16 @@ def evaluate_area(
         activity=activity,
         displacement=disp,
         value_for_money=vfm,
-        sustainability=_sustainability(primary),
+        sustainability=area_sustainability(primary),
         weights=table.name,
         harm_unit=table.unit,
         notes=tuple(notes),
         warnings=tuple(target.warnings) + tuple(buf.warnings),
         seed=seed,
+        calibration=cal,
         params={
             "methods": list(methods),
+            "calibrate": calibrate,
             "crime_types": None if crime_types is None else list(crime_types),
             "ci_level": ci_level,
             "n_donors": n_donors,
