@@ -122,3 +122,38 @@ def test_problem_show_of_an_unknown_name_is_a_clean_error(tmp_path: Path) -> Non
     result = runner.invoke(app, ["problem", "show", "nope", "-w", str(tmp_path / "ws")])
     assert result.exit_code == 2
     assert "no problem named 'nope'" in result.output
+
+
+def test_problem_add_takes_5wh_answers_and_checks_their_ids(tmp_path: Path) -> None:
+    ws = str(tmp_path / "ws")
+    code, out = _run(
+        "problem", "add", "--name", "p", "--answer", "where-02=Next to a school", "-w", ws, "--json"
+    )
+    assert code == 0, out
+    assert json.loads(out)["answers"] == {"where-02": "Next to a school"}
+    code, out = _run(
+        "problem",
+        "add",
+        "--name",
+        "q",
+        "--answer",
+        "where-99=x",
+        "--answer",
+        "nonsense",
+        "-w",
+        ws,
+        "--json",
+    )
+    assert code == 2
+    assert json.loads(out)["problems"][0]["column"] == "answer"
+    code, out = _run("problem", "add", "--name", "q", "--answer", "where-99=x", "-w", ws, "--json")
+    assert code == 2 and json.loads(out)["problems"][0]["column"] == "answers.where-99"
+
+
+def test_survey_show_can_restrict_to_one_area(tmp_path: Path) -> None:
+    ws = str(tmp_path / "ws")
+    _run("survey", "import", str(SURVEY), "--name", "residents", "-w", ws)
+    code, out = _run("survey", "show", "residents", "--area", "boro-centre", "-w", ws, "--json")
+    assert code == 0 and json.loads(out)["survey"]["respondents"] == 40
+    code, out = _run("survey", "show", "residents", "--area", "elsewhere", "-w", ws, "--json")
+    assert code == 2 and "boro-centre" in json.loads(out)["message"]

@@ -17,7 +17,7 @@ from realimpact.define import (
     read_survey_csv,
     wilson_interval,
 )
-from realimpact.exceptions import ConfigError
+from realimpact.exceptions import ConfigError, NotFoundError
 from realimpact.prioritise import PartnerWeights, load_preset
 from realimpact.workspace import open_workspace
 
@@ -168,3 +168,19 @@ def test_ragged_rows_and_repeated_columns_are_reported(tmp_path: Path) -> None:
     found = {(p.row, p.column) for p in err.value.problems}
     assert (1, "local_afraid") in found
     assert (2, None) in found
+
+
+def test_a_subset_by_area_holds_only_that_areas_respondents(tmp_path: Path) -> None:
+    rows = [
+        ["respondent", "area", "local_afraid"],
+        ["a", "north", "1"],
+        ["b", "south", "4"],
+        ["c", "north", "4"],
+    ]
+    survey = read_survey_csv(_write(tmp_path / "s.csv", rows))
+    north = survey.subset("north")
+    assert north.respondents == ("a", "c")
+    ind = indicators(north)[0]
+    assert (ind.count, ind.n) == (1, 2)
+    with pytest.raises(NotFoundError, match="north, south"):
+        survey.subset("east")

@@ -47,6 +47,23 @@ def _from_options(name: str | None, area: str | None, **fields: Any) -> dict[str
     return raw
 
 
+def _answers(pairs: list[str]) -> dict[str, str]:
+    bad = [p for p in pairs if "=" not in p]
+    if bad:
+        raise ConfigError(
+            "Answers are QUESTION-ID=TEXT.",
+            [
+                Problem(
+                    f"{b!r} has no '='.",
+                    "Write e.g. --answer where-02='Next to a school'.",
+                    column="answer",
+                )
+                for b in bad
+            ],
+        )
+    return dict(p.split("=", 1) for p in pairs)
+
+
 def _render(profile: lib.ProblemProfile) -> None:
     console.print(profile.summary(), highlight=False)
     if profile.chains:
@@ -88,6 +105,9 @@ def add(
     organised_crime: Annotated[
         bool | None, typer.Option("--organised-crime/--no-organised-crime")
     ] = None,
+    answer: Annotated[
+        ListOpt, typer.Option("--answer", help="5WH answer as QUESTION-ID=TEXT (repeat).")
+    ] = None,
     table_4_2: Annotated[
         bool, typer.Option("--table-4-2", help="Add the report's Table 4.2 open-market example.")
     ] = False,
@@ -119,6 +139,7 @@ def add(
             exploitation=exploitation,
             corruption=corruption,
             organised_crime=organised_crime,
+            answers=_answers(answer or []),
         )
         profile = lib.validate_profile(raw, workspace=ws)
     path = lib.save_profile(ws, profile, overwrite=replace)

@@ -30,7 +30,8 @@ app = typer.Typer(
 ModelOpt = Annotated[str, typer.Option("--model", help="Scoring preset for the weights.")]
 
 
-def _report(survey: lib.Survey, model: str) -> dict[str, Any]:
+def _report(survey: lib.Survey, model: str, area: str | None = None) -> dict[str, Any]:
+    survey = survey.subset(area) if area else survey
     cw = lib.community_weights(survey)
     return {
         "survey": survey.to_dict(),
@@ -92,15 +93,18 @@ def import_(
 @command
 def show(
     name: Annotated[str, typer.Argument(help="Survey name.")],
+    area: Annotated[
+        str | None, typer.Option("--area", help="Only respondents of this area.")
+    ] = None,
     model: ModelOpt = "ukdpc",
     workspace: WorkspaceOpt = None,
     json_output: JsonOpt = False,
 ) -> None:
     """Show a saved survey's indicators and community weights.
 
-    Example: realimpact survey show residents --json
+    Example: realimpact survey show residents --area boro-centre --json
     """
-    report = _report(lib.load_survey(get_workspace(workspace), name), model)
+    report = _report(lib.load_survey(get_workspace(workspace), name), model, area)
     emit_json(report) if json_output else _render(report)
 
 

@@ -62,6 +62,31 @@ class Survey:
     def n(self) -> int:
         return len(self.respondents)
 
+    def subset(self, area: str) -> Survey:
+        """The respondents of one ``area`` (the CSV's area column), as a survey of its own.
+
+        Raises :class:`~realimpact.exceptions.NotFoundError` if nobody gave that area.
+        """
+        keep = tuple(r for r in self.respondents if self.areas.get(r) == area)
+        if not keep:
+            known = sorted(set(self.areas.values()))
+            raise NotFoundError(
+                f"no respondent of survey {self.name!r} in area {area!r}. "
+                f"Areas: {', '.join(known) or 'none given'}."
+            )
+        kept = set(keep)
+        return Survey(
+            name=f"{self.name}[{area}]",
+            respondents=keep,
+            areas={r: a for r, a in self.areas.items() if r in kept},
+            items=self.items,
+            answers={i: {r: v for r, v in a.items() if r in kept} for i, a in self.answers.items()},
+            concerns=tuple(c for c in self.concerns if c.respondent in kept),
+            catalogue=self.catalogue,
+            source=self.source,
+            imported_at=self.imported_at,
+        )
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "name": self.name,
