@@ -88,3 +88,17 @@ def test_check_warns_when_evidence_cited_does_not_report_the_harm() -> None:
     changed = plan.model_copy(update={"targeted_harms": (plan.targeted_harms[0], t)})
     warnings = check_plan(changed).warnings
     assert any("the evidence cited (cctv) does not report a decrease" in w for w in warnings)
+
+
+def test_plans_using_sanctions_must_weigh_enforcements_own_harms() -> None:
+    from realimpact.plan import draft_plan
+
+    harm = ["social.community.no-go-areas"]
+    crackdown = draft_plan("c", area="a", problem="p", harms=harm, responses=["crackdown"])
+    warning = next(w for w in check_plan(crackdown).warnings if "use sanctions" in w)
+    for category in ("cjs-costs", "imprisonment", "families", "community-tension"):
+        assert category in warning
+    lighting = draft_plan("l", area="a", problem="p", harms=harm, responses=["street-lighting"])
+    assert not any("use sanctions" in w for w in check_plan(lighting).warnings)
+    # the Cleveland example weighs all five
+    assert not any("use sanctions" in w for w in check_plan(load_plan(CLEVELAND)).warnings)

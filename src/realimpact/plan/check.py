@@ -84,7 +84,27 @@ def _evidence_warnings(plan: Plan, lib: EvidenceLibrary) -> list[str]:
                 f"({iv.emmie.effect.summary})"
             )
     out += _displacement_gaps(plan, chosen)
+    out += _trade_off_gaps(plan, chosen)
     return out
+
+
+#: Enforcement's own harms a plan using sanctions should weigh (UKDPC 2009, step 3).
+TRADE_OFFS = ("cjs-costs", "imprisonment", "families", "community-tension", "treatment-dropout")
+
+
+def _trade_off_gaps(plan: Plan, chosen: list[Intervention]) -> list[str]:
+    users = [iv.id for iv in chosen if iv.enforcement]
+    if not users:
+        return []
+    planned = {s.category for s in plan.side_effects}
+    missing = [c for c in TRADE_OFFS if c not in planned]
+    if not missing:
+        return []
+    return [
+        f"responses {', '.join(users)} use sanctions, but the plan weighs none of these harms "
+        f"of enforcement: {', '.join(missing)}. Add them as side effects (expected 0 if none) "
+        "with a mitigation."
+    ]
 
 
 def _displacement_gaps(plan: Plan, chosen: list[Intervention]) -> list[str]:

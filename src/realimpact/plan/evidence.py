@@ -134,6 +134,9 @@ class Intervention(_Frozen):
     ----------
     id, name, aliases
         Stable id (``hot-spots``), display name and other names it goes by.
+    enforcement
+        Whether it uses arrest, prosecution or other sanctions, so that enforcement's own
+        harms (chapter 4 step 3 trade-offs) must be planned for.
     strategy_group
         The report's enforcement strategy group: ``a`` individuals or groups, ``b`` areas,
         ``c`` harmful behaviours, ``d`` modified enforcement approaches.
@@ -156,6 +159,7 @@ class Intervention(_Frozen):
     id: str = Field(min_length=1, pattern=r"^[a-z0-9]+([.-][a-z0-9]+)*$")
     name: str = Field(min_length=1)
     aliases: tuple[str, ...] = ()
+    enforcement: bool = False
     strategy_group: Literal["a", "b", "c", "d"]
     mechanism: str = Field(min_length=1)
     decreases: tuple[HarmReport, ...] = ()
