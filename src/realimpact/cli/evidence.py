@@ -34,7 +34,10 @@ def _library(workspace: WorkspaceOpt) -> EvidenceLibrary:
 
 
 def _table(items: tuple[Intervention, ...]) -> Table:
-    t = Table("id", "group", "evidence", "strength", "name", title="Evidence library")
+    t = Table(title="Evidence library")
+    t.add_column("id", no_wrap=True)
+    for name in ("group", "evidence", "strength", "name"):
+        t.add_column(name)
     for i in items:
         e = i.emmie
         local = " (local)" if i.local else ""

@@ -134,7 +134,11 @@ def check(plan: PlanArg, workspace: WorkspaceOpt = None, json_output: JsonOpt = 
 
 
 def _ledger_table(pred: NetHarmPrediction) -> Table:
-    t = Table("kind", "line", "scale", "mean", "90% interval", title=f"Net harm: {pred.plan}")
+    t = Table(title=f"Net harm: {pred.plan} ({pred.harm_unit} per month, or ordinal points)")
+    t.add_column("kind")
+    t.add_column("line", overflow="fold")
+    for name in ("scale", "mean", "90% interval"):
+        t.add_column(name, no_wrap=True)
     for ln in pred.lines:
         c = ln.contribution
         t.add_row(ln.kind, ln.id, ln.scale, f"{c.mean:+,.3g}", f"{c.low:+,.3g} to {c.high:+,.3g}")
