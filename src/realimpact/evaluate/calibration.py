@@ -14,8 +14,9 @@ flagged with a Clopper-Pearson interval.
 real evaluation (Abadie, Diamond & Hainmueller 2010; Conley & Taber 2011): the p-value
 is the rank of the treated area's relative effect among the placebo areas' relative
 effects, ``(1 + #{|placebo| >= |observed|}) / (1 + n)``, and the interval is the observed
-relative effect minus the placebo quantiles, converted to outcome units with the
-counterfactual mean. It assumes the treated area is exchangeable with the placebo areas
+relative effect plus or minus the ``ci_level`` quantile of the absolute placebo effects
+(rounded up to an observed value, so the interval excludes zero only when the p-value
+is below ``1 - ci_level``), converted to outcome units with the counterfactual mean. It assumes the treated area is exchangeable with the placebo areas
 (same force, same size, same start and method) apart from the intervention.
 """
 
@@ -392,8 +393,8 @@ def calibrate_result(result: EffectResult, calibration: CalibrationResult) -> Ef
         )
     rel = result.relative_estimate
     stat = rel if rel is not None else result.estimate
-    q = np.quantile(placebo, [(1 - result.ci_level) / 2, (1 + result.ci_level) / 2])
-    lo, hi = stat - float(q[1]), stat - float(q[0])
+    half = float(np.quantile(np.abs(placebo), result.ci_level, method="higher"))
+    lo, hi = stat - half, stat + half
     scale = _cf_mean(result) / 100 if rel is not None else 1.0
     p = placebo_p_value(stat, placebo)
     diag = Diagnostic(

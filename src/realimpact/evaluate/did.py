@@ -14,8 +14,10 @@ Inference. With one or a few treated areas, cluster-robust errors are unreliable
 each control unit (or, with several treated units, to ``n_permutations`` random sets of
 controls, seeded) and the model refitted. The p-value is the share of placebo rate
 ratios at least as extreme as the real one (with the +1 correction), and the interval
-for :math:`\\delta` is :math:`[\\hat\\delta - q_{hi}, \\hat\\delta - q_{lo}]` from the placebo
-quantiles (Conley & Taber 2011). ``inference="cluster"`` uses cluster-robust errors by
+for :math:`\\delta` is :math:`\\hat\\delta \\pm q` with :math:`q` the ``ci_level`` quantile
+(rounded up to an observed value) of the absolute placebo estimates, so it excludes zero
+exactly when the treated estimate is more extreme than that share of placebos (in the
+spirit of Conley & Taber 2011). ``inference="cluster"`` uses cluster-robust errors by
 unit. The parallel-trends assumption is checked with a treated-specific linear pre-trend.
 """
 
@@ -30,26 +32,14 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from realimpact.evaluate._countglm import CountFit, fit_count_glm
 from realimpact.evaluate._panel import parse_time, split_periods, validate_panel
 from realimpact.evaluate._result import Diagnostic, EffectResult, EffectSeries
+from realimpact.evaluate._twfe import FEFit, codes_of, fit_twfe
 from realimpact.exceptions import ConfigError, MethodWarning, Problem
 
 __all__ = ["difference_in_differences"]
 
 Array = NDArray[np.float64]
-
-
-def _design(frame: pd.DataFrame, unit: str, treated_mask: Array, start_pos: int) -> pd.DataFrame:
-    units = pd.get_dummies(frame[unit].astype(str), prefix="u", drop_first=True, dtype=float)
-    periods = pd.get_dummies(frame["_pos"], prefix="t", drop_first=True, dtype=float)
-    post = (frame["_pos"].to_numpy() >= start_pos).astype(float)
-    d = pd.DataFrame({"const": 1.0, "treat_post": treated_mask * post}, index=frame.index)
-    return pd.concat([d, units, periods], axis=1)
-
-
-def _fit_delta(y: Array, x: Array, family: str, covariance: str, groups: Any = None) -> CountFit:
-    return fit_count_glm(y, x, family, covariance=covariance, groups=groups)
 
 
 def _treated_list(treated: str | Sequence[str], units: Sequence[str], unit: str) -> list[str]:
@@ -86,21 +76,22 @@ def _pretrend(
     frame: pd.DataFrame, unit: str, outcome: str, mask: Array, start_pos: int, family: str
 ) -> Diagnostic:
     pre = (frame["_pos"] < start_pos).to_numpy()
-    sub = frame[pre].reset_index(drop=True)
-    x = _design(sub, unit, np.zeros(len(sub)), start_pos + 10**6).drop(columns="treat_post")
-    x.insert(1, "treated_trend", mask[pre] * sub["_pos"].to_numpy(dtype=float) / 12.0)
-    y = sub[outcome].to_numpy(dtype=float)
-    fit = fit_count_glm(y, x.to_numpy(dtype=float), family, covariance="none")
+    sub = frame[pre]
+    trend = mask[pre] * sub["_pos"].to_numpy(dtype=float) / 12.0
+    fit = fit_twfe(
+        sub[outcome].to_numpy(dtype=float),
+        trend,
+        codes_of(sub[unit]),
+        codes_of(sub["_pos"]),
+        family,
+    )
     from scipy import stats
 
-    se = math.sqrt(fit.cov[1, 1]) if fit.cov[1, 1] > 0 else float("nan")
-    tval = fit.params[1] / se
-    p = float(2 * stats.t.sf(abs(tval), max(fit.df_resid, 1.0)))
-    rr = math.exp(fit.params[1])
+    p = float(2 * stats.t.sf(abs(fit.delta / fit.se), fit.df_resid)) if fit.se > 0 else 1.0
     return Diagnostic(
         "parallel pre-trends",
         bool(p >= 0.05),
-        f"treated-specific pre-trend rate ratio {rr:.3f} per year (p = {p:.3g})",
+        f"treated-specific pre-trend rate ratio {math.exp(fit.delta):.3f} per year (p = {p:.3g})",
         p,
     )
 
@@ -175,36 +166,38 @@ def difference_in_differences(
     start_pos = index.position_of(split.start)
     y = frame[outcome].to_numpy(dtype=float)
     mask = np.asarray(frame[unit].isin(treated_units), dtype=np.float64)
-    x = _design(frame, unit, mask, start_pos)
-    xa = x.to_numpy(dtype=float)
+    if y[mask > 0].sum() == 0:
+        raise ConfigError(
+            "difference_in_differences: nothing to compare",
+            [Problem("the treated units have no events in any period.", "Check the outcome.")],
+        )
+    post = np.asarray(frame["_pos"].to_numpy() >= start_pos, dtype=np.float64)
+    ucodes, tcodes = codes_of(frame[unit]), codes_of(frame["_pos"])
     need = math.ceil(1 / (1 - ci_level)) - 1
     use_perm = inference == "permutation" and len(controls) >= need
-    fit = _fit_delta(
-        y,
-        xa,
-        family,
-        "cluster" if not use_perm else "none",
-        groups=frame[unit].to_numpy() if not use_perm else None,
+    fit = fit_twfe(
+        y, mask * post, ucodes, tcodes, family, covariance="none" if use_perm else "cluster"
     )
-    delta = float(fit.params[1])
+    delta = fit.delta
     q = ((1 - ci_level) / 2, (1 + ci_level) / 2)
     diag: list[Diagnostic] = [_pretrend(frame, unit, outcome, mask, start_pos, family)]
     warn: list[str] = []
     if use_perm:
+        ctrl = frame[unit].isin(controls).to_numpy()
         placebo = _permute(
-            frame,
-            unit,
-            y,
-            xa,
+            y[ctrl],
+            post[ctrl],
+            frame.loc[ctrl, unit].to_numpy(),
+            tcodes[ctrl],
             controls,
             len(treated_units),
             family,
             n_permutations,
             seed,
-            alpha=fit.alpha,
+            fit.alpha,
         )
-        lo_d = delta - float(np.quantile(placebo, q[1]))
-        hi_d = delta - float(np.quantile(placebo, q[0]))
+        half = float(np.quantile(np.abs(placebo), ci_level, method="higher"))
+        lo_d, hi_d = delta - half, delta + half
         p = float((1 + np.sum(np.abs(placebo) >= abs(delta))) / (1 + len(placebo)))
         diag.append(
             Diagnostic(
@@ -215,10 +208,11 @@ def difference_in_differences(
             )
         )
     else:
-        lo_d, hi_d = fit.conf_int(1, ci_level)
         from scipy import stats
 
-        p = float(2 * stats.t.sf(abs(delta) / math.sqrt(fit.cov[1, 1]), max(fit.df_resid, 1.0)))
+        half = float(stats.t.ppf(q[1], fit.df_resid)) * fit.se
+        lo_d, hi_d = delta - half, delta + half
+        p = float(2 * stats.t.sf(abs(delta) / fit.se, fit.df_resid))
         if inference == "permutation":
             warn.append(
                 f"only {len(controls)} control units: too few for a {ci_level:.0%} permutation "
@@ -229,7 +223,7 @@ def difference_in_differences(
         unit,
         time,
         outcome,
-        x,
+        mask * post,
         fit,
         mask,
         split.start,
@@ -248,31 +242,24 @@ def difference_in_differences(
 
 
 def _permute(
-    frame: pd.DataFrame,
-    unit: str,
     y: Array,
-    xa: Array,
+    post: Array,
+    units: Any,
+    tcodes: Any,
     controls: list[str],
     k: int,
     family: str,
     n_perm: int,
     seed: int,
-    alpha: float | None = None,
+    alpha: float | None,
 ) -> Array:
     rng = np.random.default_rng(seed)
-    post = xa[:, 1] > 0
-    post_rows = (frame["_pos"].to_numpy() >= frame.loc[post, "_pos"].min()) if post.any() else post
-    ctrl_rows = frame[unit].isin(controls).to_numpy()
-    xc = xa[ctrl_rows].copy()
-    yc = y[ctrl_rows]
-    ctrl_units = frame.loc[ctrl_rows, unit].to_numpy()
-    keep = np.abs(xc).sum(axis=0) > 0
-    keep[1] = True
+    ucodes = codes_of(units)
     out = []
     for placebo in _placebo_sets(controls, k, n_perm, rng):
-        xc[:, 1] = np.isin(ctrl_units, placebo) * post_rows[ctrl_rows]
-        fit = fit_count_glm(yc, xc[:, keep], family, covariance="none", alpha=alpha)
-        out.append(float(fit.params[1]))
+        d = np.isin(units, placebo) * post
+        fit = fit_twfe(y, d, ucodes, tcodes, family, alpha=alpha)
+        out.append(fit.delta)
     return np.asarray(out, dtype=float)
 
 
@@ -281,8 +268,8 @@ def _result(
     unit: str,
     time: str,
     outcome: str,
-    x: pd.DataFrame,
-    fit: CountFit,
+    d: Array,
+    fit: FEFit,
     mask: Array,
     start_label: str,
     start_pos: int,
@@ -300,7 +287,7 @@ def _result(
     delta, lo_d, hi_d, p = inf
     tr = mask > 0
     mu = fit.fitted
-    cf_unit = mu * np.exp(-delta * x["treat_post"].to_numpy())
+    cf_unit = mu * np.exp(-delta * d)
     per = pd.DataFrame(
         {"t": frame["_t"][tr], "pos": frame["_pos"][tr], "y": frame[outcome][tr], "cf": cf_unit[tr]}
     )
@@ -316,9 +303,9 @@ def _result(
     series = EffectSeries.from_arrays(
         list(agg["t"]), obs.tolist(), cf.tolist(), lower.tolist(), upper.tolist(), start_label
     )
-    for d in diag:
-        if not d.ok:
-            warn.append(f"{d.name}: {d.message}")
+    for dg in diag:
+        if not dg.ok:
+            warn.append(f"{dg.name}: {dg.message}")
     for w in warn:
         warnings.warn(w, MethodWarning, stacklevel=3)
     return EffectResult(

@@ -29,7 +29,7 @@ import pandas as pd
 from numpy.typing import NDArray
 from statsmodels.stats.diagnostic import acorr_ljungbox
 
-from realimpact.evaluate._countglm import CountFit, fit_count_glm, predictive, t_draws
+from realimpact.evaluate._countglm import CountFit, fit_count_glm, mm, predictive, t_draws
 from realimpact.evaluate._panel import PeriodSplit, parse_time, split_periods, validate_panel
 from realimpact.evaluate._result import Diagnostic, EffectResult, EffectSeries
 from realimpact.exceptions import ConfigError, MethodWarning, Problem
@@ -334,11 +334,11 @@ def _result(
     post = design["level_change"].to_numpy() > 0
     rng = np.random.default_rng(seed)
     draws = t_draws(fit.params, fit.cov, fit.df_resid, n_draws, rng)
-    cf_draw = fit.inverse_link(draws @ x0.T)
-    cf = fit.inverse_link(x0 @ fit.params)
+    cf_draw = fit.inverse_link(mm(draws, x0.T))
+    cf = fit.inverse_link(x0.dot(fit.params))
     est = float(np.mean(y[post] - cf[post]))
-    model_eff = (fit.inverse_link(draws @ x.T)[:, post] - cf_draw[:, post]).mean(axis=1)
-    model_point = float(np.mean(fit.inverse_link(x @ fit.params)[post] - cf[post]))
+    model_eff = (fit.inverse_link(mm(draws, x.T))[:, post] - cf_draw[:, post]).mean(axis=1)
+    model_point = float(np.mean(fit.inverse_link(x.dot(fit.params))[post] - cf[post]))
     shifted = model_eff - model_point + est
     q = ((1 - ci_level) / 2, (1 + ci_level) / 2)
     lo, hi = (float(v) for v in np.quantile(shifted, q))
