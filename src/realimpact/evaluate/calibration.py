@@ -16,8 +16,9 @@ is the rank of the treated area's relative effect among the placebo areas' relat
 effects, ``(1 + #{|placebo| >= |observed|}) / (1 + n)``, and the interval is the observed
 relative effect plus or minus the ``ci_level`` quantile of the absolute placebo effects
 (rounded up to an observed value, so the interval excludes zero only when the p-value
-is below ``1 - ci_level``), converted to outcome units with the counterfactual mean. It assumes the treated area is exchangeable with the placebo areas
-(same force, same size, same start and method) apart from the intervention.
+is below ``1 - ci_level``), converted to outcome units with the counterfactual mean.
+It assumes the treated area is exchangeable with the placebo areas (same force, same
+size, same start and method) apart from the intervention.
 """
 
 from __future__ import annotations
