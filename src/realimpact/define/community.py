@@ -107,6 +107,23 @@ def _concern_share(survey: Survey, ind: Indicator) -> float:
 def community_weights(survey: Survey) -> CommunityWeights:
     """Derive weights over harms from a survey (method in the module docstring).
 
+    Parameters
+    ----------
+    survey : Survey
+        Imported responses (use ``survey.subset(area)`` for one area).
+
+    Returns
+    -------
+    CommunityWeights
+        ``weights`` (summing to 1) and ``concern`` per harm, the items and tags behind each,
+        and small-sample warnings; ``for_model(model)`` gives the ``community`` partner's
+        vector for :func:`realimpact.prioritise.prioritise`.
+
+    Raises
+    ------
+    ConfigError
+        If no respondent expressed concern about any harm.
+
     Examples
     --------
     >>> from realimpact.define import read_survey_csv  # doctest: +SKIP

@@ -107,7 +107,22 @@ def _make(
 
 
 def indicators(survey: Survey, *, level: float = 0.95) -> tuple[Indicator, ...]:
-    """Indicators of every item of the survey, then one per harm tagged in free text."""
+    """Indicators of every item of the survey, then one per harm tagged in free text.
+
+    Parameters
+    ----------
+    survey : Survey
+        Imported responses.
+    level : float
+        Confidence level of the Wilson intervals.
+
+    Returns
+    -------
+    tuple of Indicator
+        Items first (``kind="item"``, id = item id), then concerns
+        (``kind="concern"``, id = ``concern:<harm id>``), each with count, n, proportion,
+        interval and warnings (module docstring).
+    """
     out = []
     for item in survey.items:
         scale = survey.catalogue.scale_of(item)

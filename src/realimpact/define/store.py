@@ -153,7 +153,20 @@ def validate_profile(
 def read_profile_file(
     path: str | Path, *, kb: KnowledgeBase | None = None, workspace: Workspace | None = None
 ) -> ProblemProfile:
-    """Read and check a profile YAML file."""
+    """Read and check a profile YAML file (format in docs/define.md).
+
+    With ``workspace``, the profile's ``area`` must be saved in it. Raises
+    :class:`~realimpact.exceptions.NotFoundError` for a missing file and
+    :class:`~realimpact.exceptions.ConfigError` listing every problem (YAML syntax with its
+    line; unknown fields and values, harm and question ids, scores outside 0-4).
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> p = read_profile_file(Path("examples/define/open-market.yaml"))  # doctest: +SKIP
+    >>> p.openness.value  # doctest: +SKIP
+    'open'
+    """
     path = Path(path)
     raw = read_yaml(path, "problem profile")
     return validate_profile(raw, file=str(path), kb=kb, workspace=workspace)
@@ -166,7 +179,30 @@ def save_profile(
     overwrite: bool = False,
     kb: KnowledgeBase | None = None,
 ) -> Path:
-    """Check and save a profile atomically; the old file is kept if anything is wrong."""
+    """Check and save a profile to ``<workspace>/problems/<name>.yaml``, atomically.
+
+    Parameters
+    ----------
+    workspace : Workspace
+        Where to save; the profile's ``area`` must be saved there.
+    profile : ProblemProfile
+        The profile (checked with :func:`check_profile`).
+    overwrite : bool
+        Replace a saved profile of the same name.
+    kb : KnowledgeBase, optional
+        Knowledge base for harm and question ids (default: the package's).
+
+    Returns
+    -------
+    Path
+        The file written.
+
+    Raises
+    ------
+    ConfigError
+        Listing every problem (file, entry, field, fix); nothing is written and an existing
+        file is left byte for byte as it was.
+    """
     path = profile_path(workspace, profile.name)
     problems = check_profile(profile, kb=kb, workspace=workspace, file=str(path))
     if path.exists() and not overwrite:

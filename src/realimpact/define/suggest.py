@@ -212,6 +212,22 @@ def decide(
 ) -> ProblemProfile:
     """A copy of ``profile`` with the analyst's decision on ``harm_id`` recorded.
 
+    Parameters
+    ----------
+    profile : ProblemProfile
+        The profile (not changed: profiles are frozen).
+    harm_id : str
+        A harm of the matrix, suggested or not (checked when the profile is saved).
+    decision : {"accepted", "rejected"}
+    by : str
+        Who decided (recorded).
+    comment : str
+        Why (recorded).
+    at : datetime, optional
+        When (default: now, UTC).
+    suggestions : sequence of HarmSuggestion, optional
+        The suggestions shown, so the decision records which rules suggested the harm.
+
     Decisions are appended (the history is kept); the latest one counts.
     """
     rules: tuple[str, ...] = ()

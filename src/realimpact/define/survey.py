@@ -133,8 +133,28 @@ def read_survey_csv(
 ) -> Survey:
     """Read and validate a survey CSV (see the module docstring for the format).
 
-    ``items`` is a custom items file (merged over the shipped catalogue) or a catalogue.
-    Raises :class:`~realimpact.exceptions.ConfigError` listing every problem.
+    Parameters
+    ----------
+    path : str or Path
+        The CSV file (UTF-8), one row per respondent.
+    name : str, optional
+        The survey's name (default: the file's stem).
+    items : str, Path or Catalogue, optional
+        A custom items file, merged over the shipped catalogue, or a catalogue.
+    kb : KnowledgeBase, optional
+        For checking the harm ids of items and tagged concerns.
+
+    Returns
+    -------
+    Survey
+        Answers as level ids (``None`` when blank), areas and tagged concerns.
+
+    Raises
+    ------
+    ConfigError
+        Listing every problem with file, row (header = 1), column and fix.
+    NotFoundError
+        If the file does not exist.
     """
     path = Path(path)
     if not path.exists():
