@@ -139,7 +139,8 @@ def structural_time_series(
     data
         One row per period with ``time``, ``outcome`` and any ``covariates`` (series
         not affected by the intervention, e.g. counts in comparison areas; they must
-        cover the post period too).
+        cover the post period too). Non-negative covariates get the same transform as
+        the outcome, so a comparison count series enters on the same scale.
     start, end
         First and optional last post-intervention period.
     count_transform
@@ -195,7 +196,7 @@ def structural_time_series(
     _check(count_transform, trend, ci_level, y)
     kind = choose_transform(y[: split.n_pre], count_transform)
     season = _season(seasonal, index.frequency, split.n_pre)
-    exog = frame[list(covariates)].to_numpy(dtype=float) if covariates else None
+    exog = _exog(frame, covariates, kind)
     n_pre = split.n_pre
     z = forward_transform(y, kind)
     res = _fit(z[:n_pre], None if exog is None else exog[:n_pre], trend, season)
@@ -224,6 +225,14 @@ def structural_time_series(
         params,
         3 if covariates else 2,
     )
+
+
+def _exog(frame: pd.DataFrame, covariates: Sequence[str], kind: str) -> Array | None:
+    """Covariates, on the outcome's scale when they are non-negative (comparison counts)."""
+    if not covariates:
+        return None
+    x = frame[list(covariates)].to_numpy(dtype=float)
+    return forward_transform(x, kind) if kind != "none" and np.all(x >= 0) else x
 
 
 def _season(seasonal: Any, frequency: str, n_pre: int) -> int | None:
