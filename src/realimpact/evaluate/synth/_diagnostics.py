@@ -5,6 +5,11 @@ trusted: a poor pre-period fit, a treated unit outside the range of the donors (
 convex hull, so no weighted average can reproduce it), too few donors for placebo
 inference to mean anything, and a short pre-period. Each check returns a
 :class:`Diagnostic`; failed checks also give a warning text.
+
+Pre-period fit passes when the RMSPE is at most 10% of the treated unit's mean outcome,
+or, for counts (non-negative integers), at most 1.5 times the Poisson noise floor
+``sqrt(mean)``: no weighting of other areas can predict an area's own sampling noise, so
+small-count areas are judged against that floor rather than a fixed percentage.
 """
 
 from __future__ import annotations
@@ -19,17 +24,25 @@ from realimpact.evaluate._result import Diagnostic
 __all__ = ["FIT_TOLERANCE", "MIN_DONORS", "MIN_PRE", "run_diagnostics"]
 
 FIT_TOLERANCE = 0.10
+NOISE_MULTIPLE = 1.5
 HULL_SHARE = 0.10
 MIN_DONORS = 10
 MIN_PRE = 10
 
 
-def _pre_fit(pre_rmspe: float, level: float) -> Diagnostic:
+def _pre_fit(pre_rmspe: float, z_treated: NDArray[np.float64]) -> Diagnostic:
+    level = float(np.mean(np.abs(z_treated))) if z_treated.size else 0.0
     rel = pre_rmspe / level if level > 0 else float("inf")
-    ok = rel <= FIT_TOLERANCE
-    message = f"pre-period RMSPE is {rel:.1%} of the treated unit's mean outcome" + (
-        "" if ok else f" (above {FIT_TOLERANCE:.0%}): the synthetic control does not track it"
+    is_count = bool(z_treated.size) and bool(
+        np.all(z_treated >= 0) and np.all(np.mod(z_treated, 1) == 0)
     )
+    floor = float(np.sqrt(level)) if is_count else 0.0
+    ok = rel <= FIT_TOLERANCE or (is_count and pre_rmspe <= NOISE_MULTIPLE * floor)
+    message = f"pre-period RMSPE is {rel:.1%} of the treated unit's mean outcome"
+    if is_count:
+        message += f" (Poisson noise alone gives about {floor:.3g}, i.e. {floor / level:.0%})"
+    if not ok:
+        message += f"; above {FIT_TOLERANCE:.0%}: the synthetic control does not track it"
     return Diagnostic("pre_period_fit", ok, message, rel)
 
 
@@ -95,9 +108,8 @@ def run_diagnostics(
     ``predictors`` maps a predictor's label to (treated value, donor minimum, donor
     maximum) for the range check.
     """
-    level = float(np.mean(np.abs(z_treated))) if z_treated.size else 0.0
     checks = (
-        _pre_fit(pre_rmspe, level),
+        _pre_fit(pre_rmspe, z_treated),
         _hull(z_treated, z_donors, predictors or {}),
         _donors(z_donors.shape[1], ci_level, placebo),
         _pre_periods(z_treated.size),
