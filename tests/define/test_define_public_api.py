@@ -14,7 +14,7 @@ def test_all_is_sorted_and_every_name_exists() -> None:
 
 
 def test_docstring_examples_run() -> None:
-    for name in ("profile", "suggest", "indicators", "store"):
+    for name in ("profile", "suggest", "indicators", "store", "scoring", "community"):
         module = importlib.import_module(f"realimpact.define.{name}")
         result = doctest.testmod(module)
         assert result.failed == 0, module.__name__
