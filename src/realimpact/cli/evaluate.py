@@ -13,6 +13,9 @@ Each command calls one library function and renders its result (``--json`` for J
 
 from __future__ import annotations
 
+import contextlib
+import warnings
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -28,7 +31,7 @@ from realimpact.cli._common import (
     get_workspace,
     progress_bar,
 )
-from realimpact.exceptions import ConfigError, Problem
+from realimpact.exceptions import ConfigError, MethodWarning, Problem
 
 __all__ = ["register"]
 
@@ -78,6 +81,14 @@ def _read_csv(path: Path) -> Any:
         )
     sep = ";" if path.read_text(encoding="utf-8-sig").split("\n", 1)[0].count(";") else ","
     return pd.read_csv(path, sep=sep, encoding="utf-8-sig")
+
+
+@contextlib.contextmanager
+def _quiet() -> Iterator[None]:
+    """Hide method warnings while a method runs: the result lists them as caveats."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", MethodWarning)
+        yield
 
 
 def _render(result: Any, json_output: bool) -> None:
@@ -151,7 +162,7 @@ def area_cmd(
     methods = _methods(method)
     n = 4 if methods == "all" else len(methods)
     bar, step = _progress(json_output, 2 * n + 3 + (2 if calibrate else 0))
-    with bar:
+    with bar, _quiet():
         result = evaluate_area(
             ws,
             area,
@@ -200,7 +211,7 @@ def panel_cmd(
     start_v, end_v = _typed(data, time_col, start), _typed(data, time_col, end)
     methods = _methods(method)
     bar, step = _progress(json_output, 3 if methods == "all" else len(methods))
-    with bar:
+    with bar, _quiet():
         result = evaluate_panel(
             data,
             unit=unit_col,
@@ -266,7 +277,7 @@ def series_cmd(
         data = data.assign(row=range(len(data)))
     methods = _methods(method)
     bar, step = _progress(json_output, 2 if methods == "all" else len(methods))
-    with bar:
+    with bar, _quiet():
         result = evaluate_series(
             data,
             time=tcol,

@@ -78,6 +78,7 @@ def evaluation_demo(
     *,
     start: str = DEMO_START,
     methods: tuple[str, ...] = ("its", "did", "synth", "sts"),
+    calibrate: int = 40,
     seed: int = 0,
     progress: Callable[[str], None] | None = None,
 ) -> DemoResult:
@@ -92,6 +93,8 @@ def evaluation_demo(
         First month of the hypothetical operation.
     methods
         Counterfactual methods to run (default: all four).
+    calibrate
+        Untreated placebo areas for the ITS/STS false-positive check (0 = skip).
     seed
         Seed for every simulation and placebo.
     progress
@@ -115,6 +118,7 @@ def evaluation_demo(
         buffer=DEMO_BUFFER,
         cost=demo_operation_cost(),
         methods=methods,
+        calibrate=calibrate,
         seed=seed,
         progress=progress,
     )
