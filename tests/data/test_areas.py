@@ -317,3 +317,50 @@ def test_buffer_width_must_be_a_positive_distance(centre: Area) -> None:
     with pytest.raises(ConfigError) as err:
         buffer_area(centre, width_m=-5)
     assert err.value.problems[0].column == "width"
+
+
+def test_malformed_geojson_geometries_are_all_reported_with_exit_2_not_a_traceback(
+    tmp_path: Path,
+) -> None:
+    # Regression: a ring of two points raised shapely's ValueError through the CLI.
+    ring = [[-1.24, 54.57], [-1.23, 54.58]]
+    features = [
+        {"type": "Feature", "geometry": {"type": "Polygon", "coordinates": [ring]}},
+        {"type": "Feature", "geometry": {"type": "Polygon"}},
+    ]
+    path = tmp_path / "bad.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": features}))
+    with pytest.raises(ConfigError) as err:
+        area_from_geojson("x", path)
+    columns = [p.column for p in err.value.problems]
+    assert columns == ["features.0.geometry", "features.1.geometry"]
+    assert all(p.file == str(path) and p.fix for p in err.value.problems)
+    ws = tmp_path / "ws"
+    result = runner.invoke(
+        app, ["area", "add", "x", "--geojson", str(path), "-w", str(ws), "--json"]
+    )
+    assert result.exit_code == 2
+    assert len(json.loads(result.stdout)["problems"]) == 2
+    assert not (ws / "areas" / "x.json").exists()
+    path.write_text("[1, 2]")
+    with pytest.raises(ConfigError, match="not an object"):
+        area_from_geojson("x", path)
+
+
+def test_polygon_with_latitude_first_is_told_to_swap_the_pairs() -> None:
+    square = [[54.57, -1.24], [54.57, -1.23], [54.58, -1.23], [54.58, -1.24], [54.57, -1.24]]
+    with pytest.raises(ConfigError) as err:
+        area_from_geojson("x", {"type": "Polygon", "coordinates": [square]})
+    assert err.value.problems[0].column == "coordinates"
+    assert "longitude first" in err.value.problems[0].fix
+    lon_first = [[lon, lat] for lat, lon in square]
+    area = area_from_geojson("x", {"type": "Polygon", "coordinates": [lon_first]})
+    assert area.lsoas
+
+
+def test_control_ranking_moved_to_controls_module_is_still_importable_from_areas() -> None:
+    from realimpact.data import areas, controls
+
+    assert areas.candidate_controls is controls.candidate_controls
+    assert areas.ControlCandidates is controls.ControlCandidates
+    assert areas.Area is controls.Area
