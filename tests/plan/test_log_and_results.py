@@ -177,3 +177,17 @@ def test_a_single_effect_result_can_be_filed_as_evidence(
     filed = file_evaluation(logged, "problem-oriented-partnership", its, evidence_id="its-only")
     assert filed.method == its.method and filed.estimate == its.estimate
     assert filed.unit == its.unit
+
+
+def test_results_analysis_reviews_how_the_plan_was_implemented(
+    logged: Workspace, evaluation: AreaEvaluation
+) -> None:
+    plan = load_plan(CLEVELAND)
+    log = load_log(logged, plan.name)
+    pred = predict_net_harm(plan, logged, seed=1, n_draws=1000)
+    review = compare(pred, evaluation, plan=plan, log=log).implementation
+    assert "ended 2025-05, planned 2025-06." in review
+    assert "mitigation for families was NOT carried out (PCSO capacity moved to events)." in review
+    assert "mitigation for cjs-costs is not recorded as carried out or not." in review
+    assert "planned response treatment-outreach was not delivered in any logged phase." in review
+    assert "deviation 2025-02-20: Outreach started 6 weeks late" in review

@@ -29,6 +29,7 @@ from realimpact.plan import (
     compare,
     draft_plan,
     load_evidence_library,
+    load_log,
     load_plan,
     plan_path,
     predict_net_harm,
@@ -195,6 +196,8 @@ def compare_(
 ) -> None:
     """Results analysis: the plan's predicted effects beside the evaluation's measured ones.
 
+    With an implementation log, how the plan was carried out is reviewed too.
+
     Example: realimpact plan compare middlesbrough-centre evaluation.json
     """
     ws = get_workspace(workspace)
@@ -211,8 +214,13 @@ def compare_(
                 )
             ],
         ) from exc
-    pred = predict_net_harm(_load(ws, plan), ws, seed=seed)
-    result = compare(pred, data)
+    p = _load(ws, plan)
+    pred = predict_net_harm(p, ws, seed=seed)
+    try:
+        log = load_log(ws, p.name)
+    except NotFoundError:
+        log = None
+    result = compare(pred, data, plan=p, log=log)
     emit_json(result) if json_output else console.print(
         result.summary(), highlight=False, markup=False
     )

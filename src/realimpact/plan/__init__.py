@@ -55,6 +55,7 @@ from realimpact.plan.results import (
     evaluation_kwargs,
     file_evaluation,
 )
+from realimpact.plan.review import implementation_review
 
 __all__ = [
     "ORDINAL_SCALE",
@@ -97,6 +98,7 @@ __all__ = [
     "evaluation_kwargs",
     "evaluation_window",
     "file_evaluation",
+    "implementation_review",
     "load_evidence_library",
     "load_log",
     "load_plan",

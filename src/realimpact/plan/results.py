@@ -30,9 +30,10 @@ from realimpact.plan.library import (
     load_evidence_library,
     overlay_evidence_path,
 )
-from realimpact.plan.log import EvaluationWindow
+from realimpact.plan.log import EvaluationWindow, ImplementationLog
 from realimpact.plan.model import Plan
 from realimpact.plan.predict import Interval, NetHarmPrediction
+from realimpact.plan.review import implementation_review
 from realimpact.workspace import Workspace
 
 __all__ = ["Comparison", "ResultsAnalysis", "compare", "evaluation_kwargs", "file_evaluation"]
@@ -61,6 +62,7 @@ class ResultsAnalysis:
     rows: tuple[Comparison, ...]
     unmeasured: tuple[str, ...]
     verdict: str | None
+    implementation: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = to_jsonable(self.__dict__)
@@ -78,6 +80,9 @@ class ResultsAnalysis:
                 f" - {r.reading}"
             )
         lines += [f"  not measured by the area evaluation: {u}" for u in self.unmeasured]
+        if self.implementation:
+            lines.append("Implementation against the plan:")
+            lines += [f"  {f}" for f in self.implementation]
         return "\n".join(lines)
 
 
@@ -149,7 +154,13 @@ def _displacement_row(pred: Interval, disp: Mapping[str, Any], unit: str) -> Com
     )
 
 
-def compare(prediction: NetHarmPrediction, evaluation: Any) -> ResultsAnalysis:
+def compare(
+    prediction: NetHarmPrediction,
+    evaluation: Any,
+    *,
+    plan: Plan | None = None,
+    log: ImplementationLog | None = None,
+) -> ResultsAnalysis:
     """Set the plan's predicted effects beside an area evaluation's measured ones.
 
     Parameters
@@ -158,6 +169,9 @@ def compare(prediction: NetHarmPrediction, evaluation: Any) -> ResultsAnalysis:
         From :func:`realimpact.plan.predict_net_harm`.
     evaluation
         An :class:`~realimpact.evaluate.area.AreaEvaluation` or its ``to_dict()`` JSON.
+    plan, log
+        When both are given, the implementation review
+        (:func:`~realimpact.plan.review.implementation_review`) is added.
     """
     ev = _as_dict(evaluation)
     unit = f"{prediction.harm_unit} per month"
@@ -173,8 +187,14 @@ def compare(prediction: NetHarmPrediction, evaluation: Any) -> ResultsAnalysis:
         f"{ln.id} ({ln.harm}, ordinal)" for ln in prediction.lines if ln.scale == "ordinal"
     )
     verdict = (ev.get("verdict") or {}).get("headline")
+    review = implementation_review(plan, log) if plan is not None and log is not None else ()
     return ResultsAnalysis(
-        prediction.plan, str(ev.get("area", prediction.area)), tuple(rows), unmeasured, verdict
+        prediction.plan,
+        str(ev.get("area", prediction.area)),
+        tuple(rows),
+        unmeasured,
+        verdict,
+        review,
     )
 
 
