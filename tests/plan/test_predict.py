@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import csv
 import gzip
+import shutil
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
-from conftest import CENTRE, EXAMPLES, STREET
+from conftest import CENTRE, EXAMPLES, ROOT, STREET
 from realimpact.data.weights import get_weight_table
 from realimpact.exceptions import ConfigError
 from realimpact.plan import load_plan, parse_plan, predict_net_harm
@@ -141,3 +143,31 @@ def test_diffusion_of_benefits_adds_to_the_fall_and_displacement_undoes_it() -> 
 def test_percent_effects_without_a_workspace_raise_a_clear_error() -> None:
     with pytest.raises(ConfigError, match="baseline"):
         predict_net_harm(load_plan(CLEVELAND), None)
+
+
+def test_a_user_weight_csv_gives_harm_in_its_own_unit(cleveland: Workspace, tmp_path: Path) -> None:
+    weights = tmp_path / "counts.csv"
+    shutil.copy(ROOT / "src/realimpact/data/weight_tables/count.csv", weights)
+    text = CLEVELAND.read_text("utf-8").replace("weights: cchi", f"weights: {weights}")
+    pred = predict_net_harm(parse_plan(text), cleveland, seed=1, n_draws=2000)
+    line = next(ln for ln in pred.lines if ln.scale == "harm" and ln.kind == "target")
+    counts = _csv_counts([f"2024-{m:02d}" for m in range(1, 13)])
+    assert pred.harm_unit == "user weight"
+    assert line.baseline_per_month == pytest.approx(sum(counts.values()) / 12, rel=1e-9)
+
+
+def test_unknown_weight_table_is_a_plan_error() -> None:
+    text = CLEVELAND.read_text("utf-8").replace("weights: cchi", "weights: chi")
+    with pytest.raises(ConfigError) as err:
+        parse_plan(text, file="w.yaml")
+    assert [p.column for p in err.value.problems] == ["weights"]
+
+
+def test_a_baseline_window_partly_outside_the_store_is_noted(cleveland: Workspace) -> None:
+    text = CLEVELAND.read_text("utf-8").replace(
+        'baseline_start: "2024-01"\nbaseline_end: "2024-12"',
+        'baseline_start: "2022-07"\nbaseline_end: "2023-06"',
+    )
+    pred = predict_net_harm(parse_plan(text), cleveland, seed=1, n_draws=1000)
+    assert pred.baseline_window == ("2023-01", "2023-06")
+    assert "baseline: 6 of the 12 months 2022-07..2023-06 are in the store" in pred.notes

@@ -19,6 +19,7 @@ import yaml
 from pydantic import ValidationError
 
 from realimpact.data.weights import CRIME_TYPES as POLICEUK_CRIME_TYPES
+from realimpact.data.weights import list_weight_tables
 from realimpact.exceptions import ConfigError, NotFoundError, Problem
 from realimpact.framework import KnowledgeBase, load_knowledge_base
 from realimpact.plan.library import EvidenceLibrary, load_evidence_library
@@ -102,8 +103,20 @@ def _references(plan: Plan, kb: KnowledgeBase, lib: EvidenceLibrary, col: _Colle
         _crime_types(t.crime_types, t.expected.unit, (*base,), types, col)
     _risks(plan, kb, harms, types, col)
     _measures(plan, kb, col)
+    _weights(plan.weights, col)
     if plan.case_study and plan.case_study not in {c.id for c in kb.cases}:
         col.unknown(("case_study",), plan.case_study, [c.id for c in kb.cases], "case-study id")
+
+
+def _weights(weights: str, col: _Collector) -> None:
+    shipped = list_weight_tables()
+    if weights in shipped or (Path(weights).suffix == ".csv" and Path(weights).is_file()):
+        return
+    col.add(
+        ("weights",),
+        f"unknown weight table {weights!r}.",
+        f"Use a shipped table ({', '.join(shipped)}) or the path of a crime_type,weight CSV.",
+    )
 
 
 def _crime_types(

@@ -28,13 +28,19 @@ Neyroud (2016) for the CCHI weights.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from realimpact.data.areas import load_area
-from realimpact.data.series import panel
-from realimpact.data.weights import WeightTable, get_weight_table
+from realimpact.data.series import month_range, panel
+from realimpact.data.weights import (
+    WeightTable,
+    get_weight_table,
+    list_weight_tables,
+    load_weight_table_csv,
+)
 from realimpact.exceptions import ConfigError, Problem
 from realimpact.jsonable import to_jsonable
 from realimpact.plan.ledger import Baseline, LedgerInput, draw, quantile
@@ -132,6 +138,15 @@ class NetHarmPrediction:
 
 def _unit(scale: str, harm_unit: str) -> str:
     return f"{harm_unit} per month" if scale == "harm" else "ordinal points"
+
+
+def resolve_plan_weights(weights: str) -> WeightTable:
+    """A shipped weight table by name (``cchi``, ``count``) or a user CSV by path."""
+    if weights in list_weight_tables():
+        return get_weight_table(weights)
+    if Path(weights).suffix == ".csv" and Path(weights).is_file():
+        return load_weight_table_csv(weights, name=Path(weights).stem)
+    return get_weight_table(weights)  # NotFoundError naming the shipped tables
 
 
 def _baselines(
@@ -337,7 +352,7 @@ def predict_net_harm(
     >>> round(predict_net_harm(plan, seed=1).p_reduction["ordinal"], 2)
     0.83
     """
-    table = get_weight_table(plan.weights)
+    table = resolve_plan_weights(plan.weights)
     window = plan.baseline_window()
     baselines = _baselines(plan, workspace, table, window)
     inputs = _inputs(plan, baselines, table)
@@ -365,6 +380,16 @@ def predict_net_harm(
     )
     subtotals = _subtotals(inputs, draws)
     used = next(iter(baselines.values())).window if baselines else None
+    months_used = next(iter(baselines.values())).months if baselines else 0
+    wanted = len(month_range(*window))
+    short = (
+        (
+            f"baseline: {months_used} of the {wanted} months {window[0]}..{window[1]} are in "
+            "the store",
+        )
+        if baselines and months_used < wanted
+        else ()
+    )
     return NetHarmPrediction(
         plan=plan.name,
         area=plan.area,
@@ -381,6 +406,7 @@ def predict_net_harm(
         seed=seed,
         n_draws=n_draws,
         notes=(
+            *short,
             "harm units and ordinal points are separate scales and are never added",
             "ordinal scale: -3 major decrease .. 0 no change .. +3 major increase",
         ),
