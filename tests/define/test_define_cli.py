@@ -157,3 +157,85 @@ def test_survey_show_can_restrict_to_one_area(tmp_path: Path) -> None:
     assert code == 0 and json.loads(out)["survey"]["respondents"] == 40
     code, out = _run("survey", "show", "residents", "--area", "elsewhere", "-w", ws, "--json")
     assert code == 2 and "boro-centre" in json.loads(out)["message"]
+
+
+def test_the_command_line_flow_ends_in_a_prioritise_ranking(tmp_path: Path) -> None:
+    ws = str(tmp_path / "ws")
+    code, out = _run("area", "add", "boro-centre", "--lsoa", "E01012046", "-w", ws)
+    assert code == 0, out
+    example = ROOT / "examples" / "define" / "open-market.yaml"
+    assert _run("problem", "add", str(example), "-w", ws)[0] == 0
+    problems, weights = tmp_path / "problems.yaml", tmp_path / "weights.yaml"
+    code, out = _run("problem", "export", "boro-centre", "--out", str(problems), "-w", ws, "--json")
+    assert code == 0 and json.loads(out)["problems"][0]["name"] == "boro-centre"
+    # a second problem, written by hand in the same format
+    text = problems.read_text(encoding="utf-8")
+    problems.write_text(
+        text
+        + "- name: quiet-estate\n  scores: {"
+        + ", ".join(
+            f"{d}: 1"
+            for d in (
+                "harm_health",
+                "harm_social",
+                "harm_economic",
+                "harm_environmental",
+                "community_concern",
+                "partner_priority",
+                "vulnerability",
+                "likelihood_trend",
+                "ability_to_impact",
+                "market_newness",
+                "confidence",
+            )
+        )
+        + "}\n",
+        encoding="utf-8",
+    )
+    _run("survey", "import", str(SURVEY), "--name", "residents", "-w", ws)
+    partners = ROOT / "examples" / "prioritise" / "cleveland_weights.yaml"
+    code, out = _run(
+        "survey",
+        "weights",
+        "residents",
+        "--partners",
+        str(partners),
+        "--name-as",
+        "residents",
+        "--out",
+        str(weights),
+        "-w",
+        ws,
+        "--json",
+    )
+    assert code == 0, out
+    assert {"police", "community", "residents"} <= set(json.loads(out)["partners"])
+    code, out = _run(
+        "survey",
+        "weights",
+        "residents",
+        "--partners",
+        str(partners),
+        "--out",
+        str(tmp_path / "w2.yaml"),
+        "-w",
+        ws,
+        "--json",
+    )
+    assert code == 2 and "already has a partner 'community'" in out
+    code, out = _run(
+        "prioritise",
+        str(problems),
+        "--weights",
+        str(weights),
+        "--draws",
+        "500",
+        "--seed",
+        "1",
+        "--top",
+        "1",
+        "--json",
+    )
+    assert code == 0, out
+    ranked = json.loads(out)["problems"]
+    assert [p["name"] for p in ranked] == ["boro-centre", "quiet-estate"]

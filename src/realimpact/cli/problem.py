@@ -280,6 +280,30 @@ def baseline(
     console.print(table)
 
 
+@app.command("export")
+@command
+def export(
+    names: Annotated[ListOpt, typer.Argument(help="Problems to export (default: all).")] = None,
+    out: Annotated[Path, typer.Option("--out", help="Problems YAML to write.")] = Path(
+        "problems.yaml"
+    ),
+    workspace: WorkspaceOpt = None,
+    json_output: JsonOpt = False,
+) -> None:
+    """Write saved profiles as a problems file for ``realimpact prioritise``.
+
+    Example: realimpact problem export --out problems.yaml
+    """
+    ws = get_workspace(workspace)
+    profiles = [lib.load_profile(ws, n) for n in names] if names else lib.list_profiles(ws)
+    doc = lib.problems_document(profiles)
+    path = lib.write_yaml(out, doc, header="Problems exported by realimpact problem export.")
+    if json_output:
+        emit_json(doc)
+    else:
+        err_console.print(f"Wrote {len(profiles)} problems to {path}", highlight=False)
+
+
 def register(root: typer.Typer) -> None:
     """Add the ``problem`` command group to the root app."""
     root.add_typer(app, name="problem")

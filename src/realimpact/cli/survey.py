@@ -108,6 +108,41 @@ def show(
     emit_json(report) if json_output else _render(report)
 
 
+@app.command("weights")
+@command
+def weights(
+    name: Annotated[str, typer.Argument(help="Survey name.")],
+    out: Annotated[Path, typer.Option("--out", help="Weights YAML to write.")] = Path(
+        "weights.yaml"
+    ),
+    partners: Annotated[
+        Path | None, typer.Option("--partners", help="Partners' weights file to add to.")
+    ] = None,
+    area: Annotated[
+        str | None, typer.Option("--area", help="Only respondents of this area.")
+    ] = None,
+    name_as: Annotated[str, typer.Option("--name-as", help="Partner name.")] = "community",
+    model: ModelOpt = "ukdpc",
+    workspace: WorkspaceOpt = None,
+    json_output: JsonOpt = False,
+) -> None:
+    """Write a weights file for ``realimpact prioritise``: the partners' weights (if given)
+    plus the survey's community weights as one more partner.
+
+    Example: realimpact survey weights residents --partners partners.yaml --out weights.yaml
+    """
+    survey = lib.load_survey(get_workspace(workspace), name)
+    survey = survey.subset(area) if area else survey
+    doc = lib.weights_document(
+        lib.community_weights(survey), model, partners_file=partners, name=name_as
+    )
+    path = lib.write_yaml(out, doc, header=f"Weights with community weights from survey {name}.")
+    if json_output:
+        emit_json(doc)
+    else:
+        err_console.print(f"Wrote {len(doc['partners'])} partners to {path}", highlight=False)
+
+
 @app.command("items")
 @command
 def items_(json_output: JsonOpt = False) -> None:

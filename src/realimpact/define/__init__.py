@@ -11,6 +11,7 @@ community weights over harms (:func:`community_weights`) that plug into
 
 from realimpact.define.baseline import Baseline, BaselineRow, compute_baseline, linear_trend
 from realimpact.define.community import CommunityWeights, community_weights
+from realimpact.define.export import problems_document, weights_document, write_yaml
 from realimpact.define.indicators import Indicator, indicators, wilson_interval
 from realimpact.define.profile import (
     HarmAssessment,
@@ -80,6 +81,7 @@ __all__ = [
     "load_rules",
     "load_survey",
     "poisson_interval",
+    "problems_document",
     "profile_path",
     "read_profile_file",
     "read_survey_csv",
@@ -90,5 +92,7 @@ __all__ = [
     "suggestion_notes",
     "table_4_2_profile",
     "validate_profile",
+    "weights_document",
     "wilson_interval",
+    "write_yaml",
 ]
