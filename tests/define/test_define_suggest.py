@@ -152,3 +152,18 @@ def test_a_decision_keeps_its_time_through_save_and_load(tmp_path: Path) -> None
     loaded = load_profile(ws, "m")
     assert loaded.decisions == profile.decisions
     assert loaded.decisions[0].at.endswith("+00:00")
+
+
+def test_accepting_adds_a_harm_chain_per_rule_and_rejecting_removes_it() -> None:
+    profile = ProblemProfile(name="m", openness="open", violence=True)
+    found = suggest_harms(profile)
+    hid = "social.community.fear-of-crime-anti-social-behaviour-asb"
+    accepted = decide(profile, hid, "accepted", by="a", suggestions=found)
+    chains = [c for c in accepted.chains if c.harm_ids == (hid,)]
+    assert [c.source for c in chains] == ["rule:visibility-fear", "rule:violence-intimidation"]
+    assert chains[0].characteristic == "openness: open"
+    assert chains[0].experienced_by == "Local community, families and individuals"
+    assert "Table 4.2" in (chains[0].notes or "")
+    rejected = decide(accepted, hid, "rejected", by="b", suggestions=found)
+    assert not [c for c in rejected.chains if c.harm_ids == (hid,)]
+    assert [d.decision for d in rejected.decisions] == ["accepted", "rejected"]

@@ -20,7 +20,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from realimpact.define._errors import pydantic_problems, read_yaml, unknown_id_problem
-from realimpact.define.profile import ProblemProfile, SuggestionDecision
+from realimpact.define.profile import ProblemProfile, ProfileChain, SuggestionDecision
 from realimpact.exceptions import ConfigError, Problem
 from realimpact.framework import KnowledgeBase, load_knowledge_base
 
@@ -228,14 +228,37 @@ def decide(
     suggestions : sequence of HarmSuggestion, optional
         The suggestions shown, so the decision records which rules suggested the harm.
 
-    Decisions are appended (the history is kept); the latest one counts.
+    Decisions are appended (the history is kept); the latest one counts. Accepting a
+    suggested harm also adds one harm chain per rule that suggested it (characteristic ->
+    the rule's reason -> the harm -> who experiences it, ``source: rule:<id>``); rejecting
+    it removes those chains.
     """
-    rules: tuple[str, ...] = ()
-    for s in suggestions or ():
-        if s.harm_id == harm_id:
-            rules = tuple(r.id for r in s.rules)
+    chosen = next((s for s in suggestions or () if s.harm_id == harm_id), None)
+    rules = tuple(r.id for r in chosen.rules) if chosen else ()
     when = (at or dt.datetime.now(dt.UTC)).isoformat(timespec="seconds")
     record = SuggestionDecision(
         harm_id=harm_id, decision=decision, by=by, at=when, rules=rules, comment=comment
     )
-    return profile.model_copy(update={"decisions": (*profile.decisions, record)})
+    chains = [
+        c for c in profile.chains if not (c.source.startswith("rule:") and c.harm_ids == (harm_id,))
+    ]
+    if decision == "accepted" and chosen is not None:
+        chains += [_rule_chain(r, chosen) for r in chosen.rules]
+    return profile.model_copy(
+        update={"decisions": (*profile.decisions, record), "chains": tuple(chains)}
+    )
+
+
+def _rule_chain(rule: SuggestionRule, suggestion: HarmSuggestion) -> ProfileChain:
+    when = "; ".join(
+        f"{k}: {', '.join(map(str, v)) if isinstance(v, list) else v}" for k, v in rule.when.items()
+    )
+    return ProfileChain(
+        characteristic=when,
+        leads_to=rule.reason,
+        resultant_harm=suggestion.label,
+        experienced_by=rule.experienced_by or "not stated",
+        notes=f'{rule.citation}: "{rule.quote}"',
+        harm_ids=(suggestion.harm_id,),
+        source=f"rule:{rule.id}",
+    )
