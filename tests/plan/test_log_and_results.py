@@ -191,3 +191,16 @@ def test_results_analysis_reviews_how_the_plan_was_implemented(
     assert "mitigation for cjs-costs is not recorded as carried out or not." in review
     assert "planned response treatment-outreach was not delivered in any logged phase." in review
     assert "deviation 2025-02-20: Outreach started 6 weeks late" in review
+
+
+def test_the_plans_percent_range_is_set_beside_the_measured_relative_change(
+    logged: Workspace, evaluation: AreaEvaluation
+) -> None:
+    pred = predict_net_harm(load_plan(CLEVELAND), logged, seed=1, n_draws=1000)
+    rows = [r for r in compare(pred, evaluation).rows if r.unit == "percent"]
+    its = evaluation.counts.results["its"]
+    assert [r.method for r in rows] == ["its"]
+    assert rows[0].measured == pytest.approx(its.relative_estimate)
+    # the plan's range -20..+5 percent (mode -8), the whole range, not a simulated interval
+    assert (rows[0].predicted.low, rows[0].predicted.high) == (-20, 5)
+    assert rows[0].predicted.mean == pytest.approx(-23 / 3)

@@ -134,6 +134,36 @@ def _method_rows(pred: Interval, harm: Mapping[str, Any], unit: str) -> list[Com
     return rows
 
 
+def _relative_rows(prediction: NetHarmPrediction, ev: Mapping[str, Any]) -> list[Comparison]:
+    """The plan's own percent range beside each method's relative change in counts.
+
+    Only when exactly one targeted line is in percent: then the evaluation's crime types
+    (from :func:`evaluation_kwargs`) are that line's, and the two are like for like.
+    """
+    lines = [ln for ln in prediction.lines if ln.kind == "target" and ln.scale == "harm"]
+    if len(lines) != 1:
+        return []
+    lo, mode, hi = lines[0].range
+    pred = Interval((lo + mode + hi) / 3, lo, hi, 1.0)
+    rows = []
+    for method, r in ((ev.get("counts") or {}).get("results") or {}).items():
+        rel = r.get("relative_estimate")
+        if rel is not None:
+            rows.append(
+                Comparison(
+                    "relative change in the targeted crime types",
+                    method,
+                    pred,
+                    float(rel),
+                    None,
+                    None,
+                    "percent",
+                    _reading(pred, float(rel), None, None),
+                )
+            )
+    return rows
+
+
 def _displacement_row(pred: Interval, disp: Mapping[str, Any], unit: str) -> Comparison | None:
     wdd = disp.get("wdd_harm")
     after = disp.get("after")
@@ -179,6 +209,7 @@ def compare(
     target = prediction.subtotals.get("target:harm")
     if target is not None and ev.get("harm"):
         rows += _method_rows(target, ev["harm"], unit)
+    rows += _relative_rows(prediction, ev)
     disp = prediction.subtotals.get("displacement:harm")
     if disp is not None and ev.get("displacement"):
         row = _displacement_row(disp, ev["displacement"], unit)
