@@ -61,3 +61,48 @@ def test_linear_trend_of_a_constant_is_zero_and_of_a_line_its_slope() -> None:
     assert linear_trend([5, 5, 5, 5]) == pytest.approx(0.0)
     assert linear_trend([1, 3, 5, 7]) == pytest.approx(2.0)
     assert linear_trend([4]) == 0.0
+
+
+def test_problem_baseline_command_saves_the_measured_baseline(
+    cleveland: Workspace, raw_2024: pd.DataFrame
+) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from realimpact.cli.main import app
+    from realimpact.define import load_profile
+
+    ws = str(cleveland.root)
+    runner = CliRunner()
+    added = runner.invoke(
+        app, ["problem", "add", "--name", "cli-mbro", "--area", "mbro-001", "-w", ws, "--replace"]
+    )
+    assert added.exit_code == 0, added.output
+    result = runner.invoke(
+        app,
+        [
+            "problem",
+            "baseline",
+            "cli-mbro",
+            "--start",
+            "2024-01",
+            "--end",
+            "2024-06",
+            "--crime-type",
+            "Drugs",
+            "-w",
+            ws,
+            "--json",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    mine = raw_2024[
+        (raw_2024["msoa"] == "Middlesbrough 001")
+        & (raw_2024["Crime type"] == "Drugs")
+        & (raw_2024["Month"] <= "2024-06")
+    ]
+    assert data["total"]["total"] == len(mine)
+    saved = load_profile(cleveland, "cli-mbro").baseline
+    assert saved is not None and saved.total.total == len(mine)
