@@ -23,7 +23,6 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 import duckdb
-import numpy as np
 import pandas as pd
 
 from realimpact.data import store
@@ -147,22 +146,6 @@ def _codes(area: AreaLike | Sequence[str]) -> tuple[str, ...]:
     return tuple(area.lsoas)
 
 
-def _grid(units: Sequence[str], months: Sequence[str], types: Sequence[str]) -> pd.DataFrame:
-    idx = pd.MultiIndex.from_product([units, months, types], names=["unit", "month", "crime_type"])
-    return idx.to_frame(index=False)
-
-
-def _with_harm(
-    frame: pd.DataFrame, table: WeightTable | None, include_activity: bool
-) -> pd.DataFrame:
-    if table is None:
-        frame["harm"] = np.nan
-        return frame
-    w = table.harm_weights(include_activity=include_activity)
-    frame["harm"] = frame["count"] * frame["crime_type"].map(w).astype(float)
-    return frame
-
-
 def panel(
     workspace: Workspace,
     areas: Mapping[str, AreaLike] | Mapping[str, Sequence[str]],
@@ -201,12 +184,35 @@ def panel(
     types = list(crime_types) if crime_types is not None else list(CRIME_TYPES)
     member = _membership(codes, crosswalk)
     with store.reader(workspace) as con:
-        counts, forces = _counts(con, member, crime_types)
+        con.register("_member", member)
+        forces = [r[0] for r in con.execute(_FORCES_SQL).fetchall()]
         months = _months(con, forces, start, end)
-    grid = _grid(list(codes), months, types)
-    out = grid.merge(counts, on=["unit", "month", "crime_type"], how="left")
-    out["count"] = out["count"].fillna(0.0).astype(float)
-    return _with_harm(out, resolve_weights(weights), include_activity)
+        table = resolve_weights(weights)
+        w = table.harm_weights(include_activity=include_activity) if table else {}
+        params = [types, [w.get(t) for t in types], months, sorted(codes)]
+        # via Arrow: about twice as fast as .df() for string columns
+        arrow: Any = con.sql(_FILLED_SQL, params=params).to_arrow_table()
+        con.unregister("_member")
+    out: pd.DataFrame = arrow.to_pandas()
+    return out
+
+
+_FORCES_SQL = "SELECT DISTINCT c.force FROM counts_street c JOIN _member m ON c.lsoa = m.from_lsoa"
+# Zero-filled grid (units x months x types) left-joined to the crosswalked counts, in SQL.
+_FILLED_SQL = """
+    WITH ty AS (SELECT unnest(?::VARCHAR[]) AS crime_type, unnest(?::DOUBLE[]) AS w),
+    mo AS (SELECT unnest(?::VARCHAR[]) AS month),
+    un AS (SELECT unnest(?::VARCHAR[]) AS unit),
+    c AS (
+        SELECT m.unit, c.month, c.crime_type, sum(c.n * m.weight) AS count
+        FROM counts_street c JOIN _member m ON c.lsoa = m.from_lsoa
+        WHERE c.month IN (SELECT month FROM mo) AND c.crime_type IN (SELECT crime_type FROM ty)
+        GROUP BY ALL)
+    SELECT un.unit, mo.month, ty.crime_type, coalesce(c.count, 0.0)::DOUBLE AS count,
+           coalesce(c.count, 0.0) * ty.w AS harm
+    FROM un CROSS JOIN mo CROSS JOIN ty LEFT JOIN c USING (unit, month, crime_type)
+    ORDER BY un.unit, mo.month, ty.crime_type
+"""
 
 
 def lsoa_panel(
