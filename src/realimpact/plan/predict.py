@@ -28,21 +28,14 @@ Neyroud (2016) for the CCHI weights.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from realimpact.data.areas import load_area
-from realimpact.data.series import month_range, panel
-from realimpact.data.weights import (
-    WeightTable,
-    get_weight_table,
-    list_weight_tables,
-    load_weight_table_csv,
-)
-from realimpact.exceptions import ConfigError, Problem
+from realimpact.data.series import month_range
+from realimpact.data.weights import WeightTable
 from realimpact.jsonable import to_jsonable
+from realimpact.plan.baseline import area_baselines, resolve_plan_weights
 from realimpact.plan.ledger import Baseline, LedgerInput, draw, quantile
 from realimpact.plan.model import EffectRange, Plan
 from realimpact.plan.sensitivity import Swing, nets_of, one_at_a_time
@@ -138,70 +131,6 @@ class NetHarmPrediction:
 
 def _unit(scale: str, harm_unit: str) -> str:
     return f"{harm_unit} per month" if scale == "harm" else "ordinal points"
-
-
-def resolve_plan_weights(weights: str) -> WeightTable:
-    """A shipped weight table by name (``cchi``, ``count``) or a user CSV by path."""
-    if weights in list_weight_tables():
-        return get_weight_table(weights)
-    if Path(weights).suffix == ".csv" and Path(weights).is_file():
-        return load_weight_table_csv(weights, name=Path(weights).stem)
-    return get_weight_table(weights)  # NotFoundError naming the shipped tables
-
-
-def _baselines(
-    plan: Plan, workspace: Workspace | None, table: WeightTable, window: tuple[str, str]
-) -> dict[tuple[str, ...], Baseline]:
-    wanted = {t.crime_types for t in plan.targeted_harms if t.expected.unit == "percent"}
-    wanted |= {s.crime_types for s in plan.side_effects if s.expected.unit == "percent"}
-    if not wanted:
-        return {}
-    if workspace is None:
-        raise ConfigError(
-            f"Plan {plan.name} has effects in percent: they need a baseline from the store.",
-            [
-                Problem(
-                    "no workspace given.",
-                    "Pass the workspace holding the area's data, or "
-                    "state those effects in ordinal points.",
-                    column="workspace",
-                )
-            ],
-        )
-    area = load_area(workspace, plan.area)
-    types = sorted({t for ct in wanted for t in ct})
-    frame = panel(
-        workspace,
-        {area.name: area},
-        crime_types=types,
-        start=window[0],
-        end=window[1],
-        weights=None,
-    )
-    months = int(frame["month"].nunique())
-    if months == 0:
-        raise ConfigError(
-            f"No data in the store for area {plan.area} in {window[0]}..{window[1]}.",
-            [
-                Problem(
-                    "the baseline window has no imported months.",
-                    "Import police.uk data "
-                    "for those months, or set baseline_start/baseline_end in the plan.",
-                    column="baseline_start",
-                )
-            ],
-        )
-    totals = frame.groupby("crime_type")["count"].sum()
-    scored = table.harm_weights()
-    return {
-        ct: Baseline(
-            counts={k: float(totals.get(k, 0.0)) for k in ct},
-            weights={k: float(scored.get(k, 0.0)) for k in ct},
-            months=months,
-            window=(str(frame["month"].min()), str(frame["month"].max())),
-        )
-        for ct in wanted
-    }
 
 
 def _line(
@@ -354,7 +283,7 @@ def predict_net_harm(
     """
     table = resolve_plan_weights(plan.weights)
     window = plan.baseline_window()
-    baselines = _baselines(plan, workspace, table, window)
+    baselines = area_baselines(plan, workspace, table, window)
     inputs = _inputs(plan, baselines, table)
     rng = np.random.default_rng(seed)
     draws = draw(inputs, rng, n_draws)
