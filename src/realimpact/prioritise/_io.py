@@ -59,6 +59,7 @@ def read_mapping(path: Path, col: Collector) -> Any:
             f"is not valid YAML{where}: {getattr(exc, 'problem', exc)}.",
             "Correct the YAML syntax (indentation, quotes, colons) at that place.",
             file=str(path),
+            row=mark.line + 1 if mark else None,
         )
         return None
 
@@ -73,7 +74,10 @@ def read_records(path: Path, col: Collector, *, key: str) -> tuple[list[Any], in
         if text is None:
             return [], 2
         return [dict(r) for r in csv.DictReader(text.splitlines())], 2
+    before = len(col.problems)
     data = read_mapping(path, col)
+    if len(col.problems) > before:  # unreadable or not YAML: already reported
+        return [], None
     if isinstance(data, Mapping):
         data = data.get(key)
     if data is None:

@@ -165,6 +165,8 @@ def load_problems(
         out.extend(_parse_problem(raw, i, row, str(path), col, model))
     if harm_ids is not None:
         _check_known_harms(out, harm_ids, col)
+    if model is not None:
+        _add_model_problems(model, out, col)
     names = [p.name for p in out]
     for n in sorted({n for n in names if names.count(n) > 1}):
         col.add(
@@ -175,6 +177,26 @@ def load_problems(
         )
     col.raise_if_any(f"The problems file {path.name} is invalid.")
     return out
+
+
+def _add_model_problems(
+    model: ScoringModel, problems: Sequence[ProblemInput], col: Collector
+) -> None:
+    """Add unknown, out-of-scale and missing scores, so one report holds every problem.
+
+    A score or harm already reported as unreadable is not reported again as missing.
+    """
+    seen = {(p.entry, str(p.column).removeprefix("scores.")) for p in col.problems}
+    bad_harms = {p.entry for p in col.problems if str(p.column).startswith("harms.")}
+    more = Collector()
+    for prob in problems:
+        _resolve_scores(model, prob, more)
+    for p in more.problems:
+        known = p.column in model.dimension_ids
+        derived = model.dimension(str(p.column)).harms if known else None
+        if (p.entry, p.column) in seen or (derived is not None and p.entry in bad_harms):
+            continue
+        col.problems.append(p)
 
 
 def _check_known_harms(
@@ -255,11 +277,12 @@ def _parse_harm(raw: Any, j: int, label: str, file: str, col: Collector) -> Harm
         )
         return None
     try:
-        return HarmScore(
-            hid,
-            ScoreRange.parse(raw.get("extent", "unknown"), _FULL),
-            ScoreRange.parse(raw.get("seriousness", "unknown"), _FULL),
-        )
+        extent, serious = (ScoreRange.parse(raw.get(k, "unknown"), _FULL) for k in _PARTS)
+        for part, r in zip(_PARTS, (extent, serious), strict=True):
+            if r.low < _FULL.scale_min or r.high > _FULL.scale_max:
+                given = f"{r.low:g}" if r.low == r.high else f"{r.low:g}–{r.high:g}"
+                raise ValueError(f"{part} {given} is outside the scale 0–4")
+        return HarmScore(hid, extent, serious)
     except (ValueError, KeyError, TypeError) as exc:
         col.add(
             f"harm {hid!r} has an invalid score: {exc}.",
@@ -270,6 +293,7 @@ def _parse_harm(raw: Any, j: int, label: str, file: str, col: Collector) -> Harm
 
 
 _FULL = Dimension(id="harm", label="harm")
+_PARTS = ("extent", "seriousness")
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,55 @@
+"""Bad problem and weight files: every problem in one report, naming file, row and column."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from realimpact.exceptions import ConfigError
+from realimpact.prioritise import load_preset, load_problems, prioritise_files
+
+
+def test_duplicate_names_unknown_dimensions_and_out_of_scale_harms_are_reported_together(
+    tmp_path: Path,
+) -> None:
+    # Regression: a duplicate name hid every model error until it was fixed, and a harm
+    # extent of 9 (scale 0-4) was accepted silently.
+    path = tmp_path / "p.yaml"
+    path.write_text(
+        "problems:\n"
+        "  - name: A\n"
+        "    harms: [{id: health.individual.overdose-death, extent: 9, seriousness: 3}]\n"
+        "    scores: {foo: 1}\n"
+        "  - name: A\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError) as info:
+        load_problems(path, load_preset("ukdpc"))
+    problems = info.value.problems
+    messages = " | ".join(p.message for p in problems)
+    assert "used more than once" in messages
+    assert "extent 9 is outside the scale 0–4" in messages
+    assert "'foo' is not a dimension" in messages
+    assert {p.column for p in problems} >= {"harms.0", "foo", "vulnerability"}
+    assert all(p.file == str(path) and p.fix for p in problems)
+
+
+def test_a_missing_problems_file_is_one_problem_naming_the_file(tmp_path: Path) -> None:
+    # Regression: a missing file also reported "holds no 'problems' list".
+    missing = tmp_path / "nope.yaml"
+    with pytest.raises(ConfigError) as info:
+        prioritise_files(missing, seed=1, draws=10)
+    assert len(info.value.problems) == 1
+    assert info.value.problems[0].file == str(missing)
+    assert "cannot read the file" in info.value.problems[0].message
+
+
+def test_a_yaml_syntax_error_names_its_row(tmp_path: Path, examples: Path) -> None:
+    weights = tmp_path / "w.yaml"
+    weights.write_text("partners:\n  - name: police\n    weights: [1, 2\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        prioritise_files(examples / "cleveland_problems.yaml", weights, seed=1, draws=10)
+    (problem,) = info.value.problems
+    assert problem.file == str(weights) and problem.row == 4
+    assert "not valid YAML" in problem.message
