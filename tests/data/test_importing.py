@@ -140,3 +140,19 @@ def test_a_file_without_a_police_uk_name_takes_force_and_month_from_its_content(
     ws = open_workspace(tmp_path / "ws")
     outcome = import_paths(ws, [renamed]).files[0]
     assert (outcome.force, outcome.period, outcome.kind) == ("cleveland", "2024-02", "street")
+
+
+def test_a_header_only_file_imports_as_an_empty_month(tmp_path: Path) -> None:
+    rows = read_rows(
+        POLICEUK / "city-of-london" / "street" / "2019-05-city-of-london-street.csv.gz"
+    )
+    empty = write_csv(tmp_path / "2019-06-city-of-london-street.csv", list(rows[0]), [])
+    ws = open_workspace(tmp_path / "ws")
+    result = import_paths(
+        ws, [empty, POLICEUK / "city-of-london" / "street" / "2019-05-city-of-london-street.csv.gz"]
+    )
+    assert sorted((f.period, f.rows) for f in result.files) == [
+        ("2019-05", len(rows)),
+        ("2019-06", 0),
+    ]
+    assert store_status(ws).kinds["months"].tolist() == [2]

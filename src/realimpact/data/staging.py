@@ -112,17 +112,27 @@ def stage_kind(
     )
     checks = row_check_sql(kind, set().union(*(set(f.src.header) for f in files)))
     part_cols = ["batch"] if kind.name == "partner" else ["force", "period"]
+    check_frames, lsoa_frames = [], []
     for chunk in _chunks(files):
         con.execute(
             f"COPY ({_select_sql(kind, chunk, checks, part_cols)}) TO {_lit(str(out))} "
             f"(FORMAT parquet, PARTITION_BY ({', '.join(part_cols)}), COMPRESSION zstd, "
             "OVERWRITE_OR_IGNORE true)"
         )
+        if not any((out / f.partition).is_dir() for f in chunk):
+            continue  # only header-only files: nothing to check
+        scan = _scan_files(out, chunk)  # checks per chunk keep memory flat
+        check_frames.append(_check_counts(con, kind, scan, checks))
+        lsoa_frames.append(_lsoas(con, kind, scan))
     if kind.name == "partner":
         _map_points(con, out)
     parts = tuple(sorted({f.partition for f in files}))
     staged = StagedKind(kind.name, out, parts, _counts_sql(kind, out))
-    return StageReport(staged, _check_counts(con, kind, out, checks), _lsoas(con, kind, out))
+    return StageReport(
+        staged,
+        pd.concat(check_frames, ignore_index=True),
+        pd.concat(lsoa_frames, ignore_index=True),
+    )
 
 
 def _select_sql(
@@ -151,16 +161,25 @@ def _typed(store_name: str) -> str:
     return store_name
 
 
+def _scan_files(out: Path, files: list[PlannedFile]) -> str:
+    """Scan of the staged partitions of ``files`` (a header-only file writes none)."""
+    dirs = [out / f.partition for f in files if (out / f.partition).is_dir()]
+    if not dirs:
+        raise FileNotFoundError(out)
+    paths = ", ".join(_lit(str(d / "*.parquet")) for d in dirs)
+    return f"read_parquet([{paths}], hive_partitioning=true)"
+
+
 def _scan(out: Path) -> str:
     return f"read_parquet({_lit(str(out / '**' / '*.parquet'))}, hive_partitioning=true)"
 
 
 def _check_counts(
-    con: duckdb.DuckDBPyConnection, kind: FileKind, out: Path, checks: dict[str, str]
+    con: duckdb.DuckDBPyConnection, kind: FileKind, scan: str, checks: dict[str, str]
 ) -> pd.DataFrame:
     parts = [f"count(*) FILTER ((flags & {CHECK_BITS[c]}) <> 0) AS {c}" for c in checks]
     if kind.name == "street":
-        return _with_exact_duplicates(con, out, sql_counts=parts)
+        return _with_exact_duplicates(con, scan, sql_counts=parts)
     if kind.name == "partner":
         dup = (
             "count(*) - count(DISTINCT hash(month, lsoa, latitude, longitude, measure, value, "
@@ -170,7 +189,7 @@ def _check_counts(
         dup = "0"
     sql = (
         f"SELECT batch_id, count(*) AS rows, {', '.join(parts)}, {dup} AS duplicate "
-        f"FROM {_scan(out)} GROUP BY batch_id"
+        f"FROM {scan} GROUP BY batch_id"
     )
     return con.execute(sql).df()
 
@@ -182,7 +201,7 @@ _ALL_STREET = (
 
 
 def _with_exact_duplicates(
-    con: duckdb.DuckDBPyConnection, out: Path, sql_counts: list[str]
+    con: duckdb.DuckDBPyConnection, scan: str, sql_counts: list[str]
 ) -> pd.DataFrame:
     """Per-batch checks, plus exact repeats among rows whose Crime ID repeats.
 
@@ -190,7 +209,6 @@ def _with_exact_duplicates(
     main pass counts repeated Crime IDs; whole rows are hashed only in batches that have
     some.
     """
-    scan = _scan(out)
     chk = con.execute(
         f"SELECT batch_id, count(*) AS rows, {', '.join(sql_counts)}, "
         "count(crime_id) - count(DISTINCT crime_id) AS id_repeats "
@@ -209,11 +227,11 @@ def _with_exact_duplicates(
     return chk.drop(columns=["id_repeats"])
 
 
-def _lsoas(con: duckdb.DuckDBPyConnection, kind: FileKind, out: Path) -> pd.DataFrame:
+def _lsoas(con: duckdb.DuckDBPyConnection, kind: FileKind, scan: str) -> pd.DataFrame:
     if "lsoa" not in {s for _, s in kind.columns}:
         return pd.DataFrame({"batch_id": [], "lsoa": []})
     return con.execute(
-        f"SELECT DISTINCT batch_id, trim(lsoa) AS lsoa FROM {_scan(out)} "
+        f"SELECT DISTINCT batch_id, trim(lsoa) AS lsoa FROM {scan} "
         "WHERE nullif(trim(lsoa), '') IS NOT NULL"
     ).df()
 

@@ -234,12 +234,14 @@ def _swap_kind(
                 f"DELETE FROM counts_{st.kind} WHERE force = ? AND period = ?",
                 [keys["force"], keys["period"]],
             )
-    con.execute(f"INSERT INTO {table} {st.counts_sql}")  # reads the staged Parquet
+    if any(st.root.rglob("*.parquet")):
+        con.execute(f"INSERT INTO {table} {st.counts_sql}")  # reads the staged Parquet
     for part in st.partitions:
         target = target_root / part
         if target.exists():
             swap.move(target, trash / st.kind / part)
-        swap.move(st.root / part, target)
+        if (st.root / part).exists():  # a header-only file stages no partition
+            swap.move(st.root / part, target)
 
 
 def _record_batches(
