@@ -196,3 +196,16 @@ def test_prop99_with_default_predictors_uses_covariate_means_and_outcome_lags() 
     assert sum(res.v_weights.values()) == pytest.approx(1.0)
     assert res.pre_rmspe < 3.0
     assert res.estimate < -10
+
+
+def test_prop99_placebo_frame_holds_every_units_gap_series(prop99: SynthResult) -> None:
+    frame = prop99.placebo_frame()
+    assert len(frame) == 39 * 31
+    california = frame[frame["treated"]]
+    assert set(california["unit"]) == {"California"}
+    assert prop99.series is not None
+    assert california["gap"].tolist() == pytest.approx(list(prop99.series.effect))
+    utah = frame[frame["unit"] == "Utah"]
+    post = utah[utah["time"] >= "1989"]["gap"]
+    placebo = next(p for p in prop99.placebos if p.unit == "Utah")
+    assert post.mean() == pytest.approx(placebo.mean_gap)

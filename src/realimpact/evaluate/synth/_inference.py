@@ -86,7 +86,7 @@ def placebo_of(arrays: PanelArrays, unit: str, gaps: FloatArray, n_post: int) ->
     post = gaps[arrays.n_pre : arrays.n_pre + n_post]
     pre_r, post_r = _rmspe(pre), _rmspe(post)
     ratio = post_r / pre_r if pre_r > 0 else float("inf")
-    return PlaceboFit(unit, pre_r, post_r, ratio, float(post.mean()))
+    return PlaceboFit(unit, pre_r, post_r, ratio, float(post.mean()), tuple(gaps.tolist()))
 
 
 def run_placebos(

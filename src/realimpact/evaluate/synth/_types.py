@@ -6,6 +6,8 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+import pandas as pd
+
 from realimpact.evaluate._result import EffectResult
 
 __all__ = ["PlaceboFit", "PredictorBalance", "SynthResult"]
@@ -16,7 +18,9 @@ class PlaceboFit:
     """One in-space placebo: a donor treated as if it had received the intervention.
 
     ``pre_rmspe`` and ``post_rmspe`` are root mean squared gaps before and after the
-    start; ``ratio`` is post over pre; ``mean_gap`` is the average post-period gap.
+    start; ``ratio`` is post over pre; ``mean_gap`` is the average post-period gap;
+    ``gaps`` is the whole gap series (observed minus synthetic, one value per period of
+    the result's ``series``), the data behind a placebo "spaghetti" chart.
     """
 
     unit: str
@@ -24,6 +28,7 @@ class PlaceboFit:
     post_rmspe: float
     ratio: float
     mean_gap: float
+    gaps: tuple[float, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -54,6 +59,24 @@ class SynthResult(EffectResult):
     balance: tuple[PredictorBalance, ...] = ()
     placebos: tuple[PlaceboFit, ...] = ()
     leave_one_out: Mapping[str, float] = field(default_factory=dict)
+
+    def placebo_frame(self) -> pd.DataFrame:
+        """Gap series of the treated unit and every placebo, one row per unit and period.
+
+        Columns: ``unit``, ``time``, ``gap``, ``treated`` (bool), ``pre_rmspe``.
+        """
+        times = self.series.time if self.series is not None else ()
+        treated = self.series.effect if self.series is not None else ()
+        rows = [(str(self.inputs.get("treated", "")), treated, True, self.pre_rmspe)]
+        rows += [(p.unit, p.gaps, False, p.pre_rmspe) for p in self.placebos]
+        return pd.DataFrame(
+            [
+                {"unit": u, "time": t, "gap": g, "treated": is_t, "pre_rmspe": r}
+                for u, gaps, is_t, r in rows
+                for t, g in zip(times, gaps, strict=False)
+            ],
+            columns=["unit", "time", "gap", "treated", "pre_rmspe"],
+        )
 
     def top_weights(self, n: int = 10, minimum: float = 0.001) -> list[tuple[str, float]]:
         """The ``n`` largest donor weights above ``minimum``, largest first."""
