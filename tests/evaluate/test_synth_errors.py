@@ -92,3 +92,20 @@ def test_synth_rejects_a_start_with_no_pre_period(smoking: pd.DataFrame) -> None
             smoking, unit="state", time="year", outcome="cigsale", treated="California", start=1970
         )
     assert any("precede start" in p.message for p in err.value.problems)
+
+
+def test_synth_names_the_row_of_a_non_numeric_covariate(smoking: pd.DataFrame) -> None:
+    bad = smoking.astype({"retprice": object})
+    bad.loc[5, "retprice"] = "n/a?"
+    with pytest.raises(ConfigError) as err:
+        synthetic_control(
+            bad,
+            unit="state",
+            time="year",
+            outcome="cigsale",
+            treated="California",
+            start=1989,
+            covariates=["retprice"],
+        )
+    (problem,) = err.value.problems
+    assert (problem.row, problem.column) == (7, "retprice")

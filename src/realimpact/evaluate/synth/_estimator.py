@@ -52,6 +52,26 @@ def _column_problems(data: pd.DataFrame, names: Sequence[str], role: str) -> lis
     return problems
 
 
+def _non_numeric(data: pd.DataFrame, names: Sequence[str]) -> list[Problem]:
+    problems = []
+    for name in names:
+        if name not in data.columns:
+            continue
+        raw = data[name].reset_index(drop=True)
+        bad = pd.to_numeric(raw, errors="coerce").isna() & raw.notna()
+        for pos in np.flatnonzero(bad.to_numpy())[:20]:
+            problems.append(
+                Problem(
+                    f"{raw.iloc[pos]!r} is not a number.",
+                    "Give a number, or leave the cell empty if it is unknown.",
+                    file="data",
+                    row=int(pos) + 2,
+                    column=name,
+                )
+            )
+    return problems
+
+
 def _variables(
     outcome: str, covariates: Sequence[str], predictors: Sequence[Predictor] | None
 ) -> list[str]:
@@ -106,7 +126,7 @@ def _prepare(
     predictors: Sequence[Predictor] | None,
 ) -> tuple[PanelArrays, int, PeriodSplit, tuple[str, ...]]:
     extra = _variables(outcome, covariates, predictors)
-    problems = _column_problems(data, extra, "covariate")
+    problems = _column_problems(data, extra, "covariate") + _non_numeric(data, extra)
     try:
         frame = validate_panel(
             data, unit=unit, time=time, outcome=outcome, start=start, end=end, counts=False
