@@ -7,7 +7,7 @@ or its sub-app. Add a new group by writing a module and naming it here.
 from __future__ import annotations
 
 import importlib
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 import typer.core
@@ -58,7 +58,7 @@ _PANEL_OF = {name: panel for panel, names in _PANELS for name in names}
 class _StageOrderedGroup(typer.core.TyperGroup):
     """Lists commands in the order of the framework's stages rather than registration order."""
 
-    def list_commands(self, ctx: typer.core._click.Context) -> list[str]:
+    def list_commands(self, ctx: Any) -> list[str]:
         names = super().list_commands(ctx)
         return sorted(names, key=lambda n: (_ORDER.get(n, len(_ORDER)), n))
 
