@@ -159,8 +159,15 @@ def test_drafted_plan_from_evidence_validates_and_round_trips(tmp_path: Path) ->
     assert load_plan(path) == plan
     with pytest.raises(ConfigError):
         save_plan(plan, path)
-    # drafted risks have no monitoring measures yet: the check says so
-    assert any("no monitoring measure" in w for w in check_plan(plan).warnings)
+    # a response using sanctions brings the five harms of enforcement the report asks for
+    assert {"cjs-costs", "imprisonment", "families", "community-tension", "treatment-dropout"} <= {
+        s.category for s in plan.side_effects
+    }
+    check = check_plan(plan)
+    assert not any("use sanctions" in w for w in check.warnings)
+    # every risk the knowledge base can measure gets a measure; the others are warned
+    unmeasured = {w.split()[1] for w in check.warnings if "no monitoring measure" in w}
+    assert unmeasured == {"imprisonment"}  # Appendix C lists no measure of this harm
 
 
 def test_example_plans_are_documented_yaml_mappings() -> None:

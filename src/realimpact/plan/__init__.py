@@ -10,7 +10,8 @@ measured (:func:`measures_plan`), log what was actually done (:class:`Implementa
 :func:`file_evaluation`). The plan format is documented in ``docs/plan.md``.
 """
 
-from realimpact.plan.check import PlanCheck, check_plan, draft_plan
+from realimpact.plan.check import PlanCheck, check_plan
+from realimpact.plan.draft import draft_plan
 from realimpact.plan.evidence import (
     STRENGTH_SCALE,
     EmmieDimension,

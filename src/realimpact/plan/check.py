@@ -1,4 +1,4 @@
-"""Check a plan against the evidence and the framework, and draft new plans from evidence.
+"""Check a plan against the evidence, the framework and its problem profile.
 
 :func:`check_plan` adds warnings to a valid plan: a targeted harm whose cited evidence does
 not report a decrease in it; a response reported to *increase* a harm the plan targets; a
@@ -6,23 +6,17 @@ response with no supporting evidence of effect; a displacement risk the evidence
 rates medium or high for a chosen response that the plan does not address; and every gap
 of the measures plan (:func:`~realimpact.plan.measures.measures_plan`).
 
-:func:`draft_plan` writes a complete first plan from the evidence library: the targeted
-harms, the chosen responses' known displacement risks and harms as risks with their known
-mitigations, and outcome measures from the knowledge base. Its ranges are placeholders
-(ordinal -1..0 for targets, 0..+1 for side effects) that the analyst must replace.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from realimpact.data.areas import list_areas
-from realimpact.define import ProblemProfile, load_profile
-from realimpact.exceptions import ConfigError, NotFoundError, Problem
-from realimpact.framework import KnowledgeBase, MeasureKind, load_knowledge_base
+from realimpact.define import load_profile
+from realimpact.exceptions import NotFoundError
+from realimpact.framework import KnowledgeBase, load_knowledge_base
 from realimpact.jsonable import to_jsonable
 from realimpact.plan.evidence import Intervention
 from realimpact.plan.library import EvidenceLibrary, load_evidence_library
@@ -30,9 +24,7 @@ from realimpact.plan.measures import MeasuresPlan, measures_plan
 from realimpact.plan.model import Plan
 from realimpact.workspace import Workspace
 
-__all__ = ["PlanCheck", "check_plan", "draft_plan"]
-
-TO_ASSIGN = "to be assigned"
+__all__ = ["TRADE_OFFS", "PlanCheck", "check_plan"]
 
 
 @dataclass(frozen=True)
@@ -161,140 +153,3 @@ def _profile_notes(plan: Plan, workspace: Workspace, kb: KnowledgeBase) -> list[
         for h in profile.harm_ids()
         if h not in covered
     ]
-
-
-def _due(start: str) -> str:
-    return f"{start}-01"
-
-
-def _targets(harms: list[str], chosen: list[Intervention]) -> list[dict[str, Any]]:
-    out = []
-    for h in harms:
-        ev = [iv.id for iv in chosen if iv.reported_to_decrease(h)]
-        item: dict[str, Any] = {
-            "harm": h,
-            "mechanism": "State how the responses should reduce this harm.",
-            "expected": {"low": -1, "high": 0, "unit": "ordinal"},
-        }
-        if ev:
-            item.update(basis="evidence", evidence=ev)
-        else:
-            item.update(basis="judgement", rationale="No library evidence: state your reasons.")
-        out.append(item)
-    return out
-
-
-def _risks(chosen: list[Intervention], harms: list[str], start: str) -> dict[str, Any]:
-    disp: list[dict[str, Any]] = []
-    side: list[dict[str, Any]] = []
-    where = {
-        "geographical": "buffer",
-        "crime-type": "other-crime-types",
-        "tactical": "tactics",
-        "target": "targets",
-        "substance": "substances",
-        "policy": "policy",
-    }
-    for iv in chosen:
-        for r in iv.displacement:
-            if r.risk in {"medium", "high"} and r.type not in {d["type"] for d in disp}:
-                disp.append(
-                    {
-                        "id": f"{r.type}-displacement",
-                        "type": r.type,
-                        "where": where.get(r.type, "buffer"),
-                        "description": r.note,
-                        "of_harm": harms[0],
-                        "share_low": 0.0,
-                        "share_high": 0.3,
-                        "mitigation": "State the mitigation.",
-                        "owner": TO_ASSIGN,
-                        "due": _due(start),
-                    }
-                )
-        for inc in iv.increases:
-            if inc.harm not in {s["harm"] for s in side} and inc.harm not in harms:
-                mit = [m for u in iv.unintended for m in u.mitigations]
-                side.append(
-                    {
-                        "id": f"{iv.id}-{len(side) + 1}",
-                        "category": "other",
-                        "harm": inc.harm,
-                        "description": inc.study,
-                        "expected": {"low": 0, "high": 1, "unit": "ordinal"},
-                        "mitigation": mit[0] if mit else "State the mitigation.",
-                        "owner": TO_ASSIGN,
-                        "due": _due(start),
-                    }
-                )
-    return {"displacement": disp, "side_effects": side}
-
-
-def _measures(harms: list[str], risks: list[str], kb: KnowledgeBase) -> list[dict[str, Any]]:
-    out = []
-    for h in harms:
-        found = [m for m in kb.measures_for(h) if m.kind is MeasureKind.OUTCOME]
-        if found:
-            m = found[0]
-            out.append(
-                {
-                    "measure": m.id,
-                    "measures": [h],
-                    "source": m.suggested_sources[0],
-                    "frequency": "monthly",
-                    "owner": TO_ASSIGN,
-                }
-            )
-    return out
-
-
-def draft_plan(
-    name: str,
-    *,
-    area: str,
-    problem: str,
-    harms: Sequence[str] = (),
-    responses: Sequence[str],
-    start: str | None = None,
-    profile: ProblemProfile | None = None,
-    kb: KnowledgeBase | None = None,
-    library: EvidenceLibrary | None = None,
-) -> Plan:
-    """A complete first plan drafted from the evidence library, to be edited by hand.
-
-    With no ``harms``, the harms of the problem ``profile`` (stage 1) are targeted.
-    """
-    kb = kb if kb is not None else load_knowledge_base()
-    library = library if library is not None else load_evidence_library(kb=kb)
-    harms = list(harms) or (list(profile.harm_ids()) if profile is not None else [])
-    if not harms:
-        raise ConfigError(
-            f"Plan {name} targets no harm.",
-            [
-                Problem(
-                    "no harm given and no problem profile with harms.",
-                    "Pass --harm HARM_ID (realimpact harms), or define the problem first.",
-                    column="harm",
-                )
-            ],
-        )
-    for h in harms:
-        kb.harm(h)
-    chosen = [library.get(r) for r in responses]
-    start = start or dt.date.today().strftime("%Y-%m")
-    risks = _risks(chosen, harms, start)
-    ids = [d["id"] for d in risks["displacement"]] + [s["id"] for s in risks["side_effects"]]
-    data = {
-        "name": name,
-        "title": f"Plan {name}",
-        "problem": problem,
-        "area": area,
-        "start": start,
-        "responses": [
-            {"intervention": iv.id, "action": iv.mechanism, "owner": TO_ASSIGN} for iv in chosen
-        ],
-        "targeted_harms": _targets(harms, chosen),
-        **risks,
-        "measures": _measures(harms, ids, kb),
-    }
-    return Plan.model_validate(data)
