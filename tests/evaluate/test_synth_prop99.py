@@ -101,6 +101,11 @@ def test_prop99_placebo_p_value_is_1_in_39_as_published(prop99: SynthResult) -> 
     assert len(prop99.placebos) == 38
     assert prop99.p_value == pytest.approx(1 / 39)
     assert all(p.ratio < prop99.rmspe_ratio for p in prop99.placebos)
+    # Among placebos whose pre-period MSPE is at most 5x California's (the paper's
+    # Figure 7 cut) California still ranks first: p = 1 / (1 + number kept).
+    kept = prop99.extra["placebos_in_interval"]
+    assert 20 <= kept < 38
+    assert prop99.extra["p_value_well_fitting"] == pytest.approx(1 / (1 + kept))
 
 
 def test_prop99_placebo_interval_lies_below_zero_and_contains_the_estimate(
