@@ -157,3 +157,12 @@ def test_a_series_read_then_an_import_in_one_process_sees_the_new_month(tmp_path
     assert area_series(ws, area, crosswalk=cw).months == ("2019-01",)
     import_paths(ws, [street / "2019-02-city-of-london-street.csv.gz"])
     assert area_series(ws, area, crosswalk=cw).months == ("2019-01", "2019-02")
+
+
+def test_lsoa_panel_fills_each_lsoa_only_over_its_own_forces_months(sample_store: Store) -> None:
+    ws, _ = sample_store  # City of London 2017-12..2020-11 and Cleveland 2023-01..2025-11
+    codes = ["E01000001", "E01012057"]  # City 001A; a Middlesbrough LSOA
+    p = lsoa_panel(ws, codes, crime_types=["Drugs"], crosswalk=_identity(codes))
+    months = p.groupby("lsoa")["month"].agg(["min", "max", "count"]).to_dict(orient="index")
+    assert months["E01000001"] == {"min": "2017-12", "max": "2020-11", "count": 36}
+    assert months["E01012057"] == {"min": "2023-01", "max": "2025-11", "count": 35}
