@@ -94,7 +94,8 @@ def _zip_members(archive: Path, tmp_dir: Path) -> list[tuple[Path, str]]:
         for info in sorted(zf.infolist(), key=lambda i: i.filename):
             if info.is_dir() or not _is_csv(info.filename):
                 continue
-            target = tmp_dir / "zip" / archive.stem / info.filename
+            safe = [part for part in Path(info.filename).parts if part not in ("..", "/", "\\")]
+            target = tmp_dir / "zip" / archive.stem / Path(*safe)  # no escaping the temp dir
             target.parent.mkdir(parents=True, exist_ok=True)
             with zf.open(info) as src, open(target, "wb") as dst:
                 while chunk := src.read(_CHUNK):
