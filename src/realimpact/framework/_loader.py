@@ -38,6 +38,24 @@ class ProblemCollector:
     def extend(self, problems: Iterable[Problem]) -> None:
         self.problems.extend(problems)
 
+    def unknown_harm_links(
+        self, entries: Iterable[Any], field: str, harm_ids: Iterable[str]
+    ) -> None:
+        """Report every id in each entry's ``field`` that is not in ``harm_ids``."""
+        known = set(harm_ids)
+        for entry in entries:
+            for hid in getattr(entry, field):
+                if hid not in known:
+                    self.add(
+                        Problem(
+                            f"harm id {hid!r} is not in the harm matrix.",
+                            "Use an id listed by `realimpact harms`, or remove the link and "
+                            "explain in 'harm_note'.",
+                            column=field,
+                            entry=entry.id,
+                        )
+                    )
+
     def raise_if_any(self, summary: str = "The knowledge base has invalid entries.") -> None:
         errors = [p for p in self.problems if p.severity == "error"]
         if errors:

@@ -256,19 +256,7 @@ def check_case_harm_links(
     cases: Sequence[CaseStudy], harm_ids: Iterable[str], collector: ProblemCollector
 ) -> None:
     """Report every ``harms_targeted`` id that is not in the harm matrix."""
-    known = set(harm_ids)
-    for case in cases:
-        for hid in case.harms_targeted:
-            if hid not in known:
-                collector.add(
-                    Problem(
-                        f"harm id {hid!r} is not in the harm matrix.",
-                        "Use an id listed by `realimpact harms`, or remove the link and "
-                        "explain in 'harm_note'.",
-                        column="harms_targeted",
-                        entry=case.id,
-                    )
-                )
+    collector.unknown_harm_links(cases, "harms_targeted", harm_ids)
 
 
 def search_cases(cases: Iterable[CaseStudy], text: str) -> list[CaseStudy]:

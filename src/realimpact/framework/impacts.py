@@ -161,16 +161,4 @@ def check_impact_harm_links(
     impacts: Sequence[ImpactEntry], harm_ids: Iterable[str], collector: ProblemCollector
 ) -> None:
     """Report every ``harm_ids`` link that is not in the harm matrix."""
-    known = set(harm_ids)
-    for entry in impacts:
-        for hid in entry.harm_ids:
-            if hid not in known:
-                collector.add(
-                    Problem(
-                        f"harm id {hid!r} is not in the harm matrix.",
-                        "Use an id listed by `realimpact harms`, or remove the link and "
-                        "explain in 'harm_note'.",
-                        column="harm_ids",
-                        entry=entry.id,
-                    )
-                )
+    collector.unknown_harm_links(impacts, "harm_ids", harm_ids)
