@@ -30,6 +30,16 @@ class Collector:
     def add(self, message: str, fix: str, **where: Any) -> None:
         self.problems.append(Problem(message, fix, **where))
 
+    def duplicates(self, values: Sequence[str], what: str, file: str) -> None:
+        """Report each value used more than once (``what`` names it: 'problem name')."""
+        for dup in sorted({v for v in values if values.count(v) > 1}):
+            self.add(
+                f"{what} {dup!r} is used more than once.",
+                f"Give each entry a unique {what.split()[-1]}.",
+                file=file,
+                entry=dup,
+            )
+
     def raise_if_any(self, summary: str) -> None:
         if any(p.severity == "error" for p in self.problems):
             raise ConfigError(summary, self.problems)

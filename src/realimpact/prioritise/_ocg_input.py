@@ -136,13 +136,7 @@ def load_ocgs(path: str | Path, preset: OcgMatrixPreset | None = None) -> list[O
         if (g := _parse_group(raw, i, str(path), preset, col)) is not None
     ]
     ids = [str(r.get("id")) for r in raws if isinstance(r, Mapping) and r.get("id")]
-    for dup in sorted({i for i in ids if ids.count(i) > 1}):
-        col.add(
-            f"group id {dup!r} is used more than once.",
-            "Give each group a unique id.",
-            file=str(path),
-            entry=dup,
-        )
+    col.duplicates(ids, "group id", str(path))
     col.raise_if_any(f"The groups file {path.name} is invalid.")
     return groups
 

@@ -167,14 +167,7 @@ def load_problems(
         _check_known_harms(out, harm_ids, col)
     if model is not None:
         _add_model_problems(model, out, col)
-    names = [p.name for p in out]
-    for n in sorted({n for n in names if names.count(n) > 1}):
-        col.add(
-            f"problem name {n!r} is used more than once.",
-            "Give each problem a unique name.",
-            file=str(path),
-            entry=n,
-        )
+    col.duplicates([p.name for p in out], "problem name", str(path))
     col.raise_if_any(f"The problems file {path.name} is invalid.")
     return out
 
