@@ -53,3 +53,22 @@ def test_a_yaml_syntax_error_names_its_row(tmp_path: Path, examples: Path) -> No
     (problem,) = info.value.problems
     assert problem.file == str(weights) and problem.row == 4
     assert "not valid YAML" in problem.message
+
+
+def test_a_bad_decision_file_and_bad_problems_are_reported_together_and_nothing_saved(
+    tmp_path: Path,
+) -> None:
+    # Regression: the decision file's errors hid the problems file's until they were fixed.
+    from realimpact.prioritise import record_decision_files
+    from realimpact.workspace import open_workspace
+
+    ws = open_workspace(tmp_path / "ws")
+    decision = tmp_path / "d.yaml"
+    decision.write_text("title: x\n", encoding="utf-8")
+    problems = tmp_path / "p.yaml"
+    problems.write_text("problems:\n  - name: A\n  - name: A\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        record_decision_files(ws, decision, problems, seed=1, draws=10)
+    files = {p.file for p in info.value.problems}
+    assert files == {str(decision), str(problems)}
+    assert not any(ws.path("decisions").iterdir())

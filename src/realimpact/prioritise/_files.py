@@ -113,17 +113,26 @@ def record_decision_files(
 
     Nothing is written unless every input is valid.
     """
-    chosen = load_decision_input(decision)
-    result = prioritise_files(
-        problems,
-        weights,
-        preset=preset,
-        model_file=model_file,
-        method=method,
-        draws=draws,
-        seed=seed,
-        top_k=top_k,
-    )
+    errors: list[ConfigError] = []
+    try:
+        chosen = load_decision_input(decision)
+    except ConfigError as exc:
+        errors.append(exc)
+    try:
+        result = prioritise_files(
+            problems,
+            weights,
+            preset=preset,
+            model_file=model_file,
+            method=method,
+            draws=draws,
+            seed=seed,
+            top_k=top_k,
+        )
+    except ConfigError as exc:
+        errors.append(exc)
+    if errors:
+        raise ConfigError("The input files are invalid.", [p for e in errors for p in e.problems])
     files = [decision, problems, weights, model_file]
     inputs = {str(f): _sha256(f) for f in files if f is not None}
     record = build_decision_record(result, chosen, source=str(decision), inputs=inputs)
