@@ -129,3 +129,12 @@ def test_table_output_runs_for_every_command() -> None:
 def test_questions_json_filtered_by_group() -> None:
     data = _json(["questions", "--group", "when"])
     assert [q["id"] for q in data["questions"]] == ["when-01", "when-02"]
+
+
+def test_unknown_id_without_a_close_match_says_which_command_lists_the_ids() -> None:
+    # Regression: "No harm with id 'zzz'." gave no way forward.
+    data = _json(["harms", "show", "zzz"], code=2)
+    assert data["error"] == "NotFoundError"
+    assert "`realimpact harms` lists the ids" in data["message"]
+    data = _json(["cases", "show", "zzz"], code=2)
+    assert "`realimpact cases` lists the ids" in data["message"]

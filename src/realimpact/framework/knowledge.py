@@ -37,6 +37,16 @@ __all__ = ["KnowledgeBase"]
 E = TypeVar("E", bound=Entry | CaseStudy)
 
 
+_LISTED_BY = {
+    "harm": "harms",
+    "measure": "measures",
+    "information source": "sources",
+    "stage": "stages",
+    "harm chain": "chains",
+    "case study": "cases",
+}
+
+
 def _find(entries: Sequence[E], entry_id: str, what: str) -> E:
     for entry in entries:
         if entry.id == entry_id:
@@ -46,7 +56,9 @@ def _find(entries: Sequence[E], entry_id: str, what: str) -> E:
     if not close:
         close = [i for i in ids if entry_id.lower() in i][:3]
     hint = f" Did you mean: {', '.join(close)}?" if close else ""
-    raise NotFoundError(f"No {what} with id {entry_id!r}.{hint}")
+    listing = _LISTED_BY.get(what)
+    fix = f" `realimpact {listing}` lists the ids." if listing else ""
+    raise NotFoundError(f"No {what} with id {entry_id!r}.{hint}{fix}")
 
 
 def _words(text: str) -> list[str]:
