@@ -185,10 +185,26 @@ def test_lsoa_info_gives_the_msoa_matched_by_name_with_its_library_name() -> Non
     assert lsoa_table()["msoa"].notna().mean() > 0.85
 
 
-@pytest.mark.parametrize("module", ["geography", "crosswalk", "areas", "weights"])
+@pytest.mark.parametrize("module", ["geography", "crosswalk", "areas", "controls", "weights"])
 def test_public_names_are_sorted_and_exist(module: str) -> None:
     import importlib
+    import inspect
 
     mod = importlib.import_module(f"realimpact.data.{module}")
     assert mod.__all__ == sorted(mod.__all__)
     assert all(hasattr(mod, name) for name in mod.__all__)
+    own = {
+        n
+        for n, v in vars(mod).items()
+        if not n.startswith("_")
+        and (inspect.isfunction(v) or inspect.isclass(v))
+        and v.__module__ == mod.__name__
+    }
+    assert own <= set(mod.__all__), f"public but not in __all__: {own - set(mod.__all__)}"
+    routines = [getattr(mod, n) for n in mod.__all__]
+    undocumented = [
+        r.__name__
+        for r in routines
+        if (inspect.isfunction(r) or inspect.isclass(r)) and not (r.__doc__ or "").strip()
+    ]
+    assert undocumented == []

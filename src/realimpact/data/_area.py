@@ -95,6 +95,11 @@ def make_area(
     definition: Mapping[str, Any],
     notes: Sequence[str] = (),
 ) -> Area:
+    """An :class:`Area` of the sorted, unique ``codes``, warning about 2011/2021 changes.
+
+    Each note, and a note naming the LSOAs that changed at the 2011/2021 switch, is issued
+    as a :class:`~realimpact.exceptions.DataQualityWarning` and kept in ``Area.warnings``.
+    """
     lsoas = tuple(sorted(set(codes)))
     found = list(notes)
     changed = sorted(changed_lsoas(lsoas))

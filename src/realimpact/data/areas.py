@@ -36,7 +36,6 @@ import shapely
 from realimpact.data._area import Area, distance_to_area, make_area, validate_area_name
 from realimpact.data._geojson import read_polygon
 from realimpact.data.controls import (
-    CONTROL_METHOD,
     ControlCandidates,
     ControlScore,
     SeriesFn,
@@ -53,7 +52,6 @@ from realimpact.exceptions import ConfigError, NotFoundError, Problem, Workspace
 from realimpact.workspace import Workspace
 
 __all__ = [
-    "CONTROL_METHOD",
     "Area",
     "ControlCandidates",
     "ControlScore",
