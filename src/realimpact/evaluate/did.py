@@ -148,7 +148,7 @@ def difference_in_differences(
     >>> import numpy as np, pandas as pd
     >>> rng = np.random.default_rng(0)
     >>> rows = [(u, t, rng.poisson(20 * (0.7 if u == "a" and t >= 12 else 1.0)))
-    ...         for u in "abcdefghij" for t in range(24)]
+    ...         for u in "abcdefghijklmnopqrstu" for t in range(24)]
     >>> df = pd.DataFrame(rows, columns=["area", "t", "n"])
     >>> res = difference_in_differences(df, unit="area", time="t", outcome="n",
     ...                                 treated="a", start=12)
