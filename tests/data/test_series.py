@@ -14,6 +14,7 @@ from realimpact.data.areas import area_from_lsoas
 from realimpact.data.importing import ImportResult, import_paths
 from realimpact.data.series import area_series, lsoa_panel, month_range, panel
 from realimpact.data.weights import CRIME_TYPES, get_weight_table
+from realimpact.exceptions import DataQualityWarning
 from realimpact.workspace import Workspace, open_workspace
 
 Store = tuple[Workspace, ImportResult]
@@ -69,7 +70,8 @@ def test_local_authority_series_is_consistent_across_the_2023_lsoa_vintage_switc
     expected = Counter(
         r["Month"] for r in cleveland_rows if r["LSOA name"].startswith("Hartlepool")
     )
-    s = area_series(ws, area_from_lsoas("hartlepool", codes21), weights=None)
+    with pytest.warns(DataQualityWarning, match="2011/2021 switch"):
+        s = area_series(ws, area_from_lsoas("hartlepool", codes21), weights=None)
     totals = s.totals().set_index("month")["count"]
     assert len(totals) == 35
     for month, n in expected.items():
