@@ -26,7 +26,7 @@ def test_sample_has_every_month(parts: tuple[str, str], n: int) -> None:
 
 
 def test_sample_path_names_the_provenance_when_missing() -> None:
-    with pytest.raises(FileNotFoundError, match="PROVENANCE.md"):
+    with pytest.raises(FileNotFoundError, match=r"PROVENANCE\.md"):
         sample_data.path("policeuk", "no-such-force")
 
 
