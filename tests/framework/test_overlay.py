@@ -173,3 +173,15 @@ def test_overlay_case_id_equal_to_a_package_case_is_an_error(tmp_path: Path) -> 
     [problem] = _problems(folder).errors
     assert problem.entry == "operation-nemesis" and problem.file == str(folder / "cases.yaml")
     assert "already defined in" in problem.message
+
+
+def test_yaml_entry_problems_name_the_line_where_the_entry_starts(tmp_path: Path) -> None:
+    # Regression: problems in YAML overlay entries had row None.
+    broken = LOCAL_HARM + "- id: social.community.second\n  label: Second\n  sources: [nope]\n"
+    with pytest.raises(KnowledgeBaseError) as info:
+        load_knowledge_base(_overlay(tmp_path, harms_yaml=broken))
+    rows = {(p.entry, p.row) for p in info.value.problems}
+    assert ("social.community.second", 7) in rows  # 6 lines of LOCAL_HARM, then this entry
+    with pytest.raises(KnowledgeBaseError) as info:
+        load_knowledge_base(_overlay(tmp_path / "b", harms_yaml="- id: [unclosed\n"))
+    assert info.value.problems[0].row == 2

@@ -86,6 +86,7 @@ def read_entries(path: Path, collector: ProblemCollector, *, key: str | None = N
                 f"is not valid YAML{where}: {getattr(exc, 'problem', exc)}.",
                 "Correct the YAML syntax (indentation, quotes, colons) at that place.",
                 file=str(path),
+                row=mark.line + 1 if mark else None,
             )
         )
         return []
@@ -105,6 +106,22 @@ def read_entries(path: Path, collector: ProblemCollector, *, key: str | None = N
     return data
 
 
+def _yaml_entry_lines(file: str) -> list[int]:
+    """The line where each entry of a YAML list starts (for problems), or [] if unknown."""
+    if not file.endswith((".yaml", ".yml")):
+        return []
+    try:
+        node = yaml.compose(Path(file).read_text(encoding="utf-8-sig"), Loader=_SafeLoader)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return []
+    if isinstance(node, yaml.MappingNode):
+        lists = [v for _, v in node.value if isinstance(v, yaml.SequenceNode)]
+        node = lists[0] if len(lists) == 1 else None
+    if not isinstance(node, yaml.SequenceNode):
+        return []
+    return [item.start_mark.line + 1 for item in node.value]
+
+
 def _entry_label(raw: Any, index: int) -> str:
     if isinstance(raw, dict) and raw.get("id"):
         return str(raw["id"])
@@ -122,15 +139,20 @@ def validate_entries(
     """Validate each raw entry against ``model``; invalid ones are reported and skipped.
 
     ``row_offset`` is given for CSV files: the spreadsheet row of entry 0 (2, below the
-    header), so problems name the row.
+    header), so problems name the row; for YAML files the row is the line where the
+    entry starts.
     """
     out: list[M] = []
+    lines: list[int] | None = None  # YAML entry lines, read only when a problem is found
     for i, raw in enumerate(raw_entries):
         label = _entry_label(raw, i)
         row = row_offset + i if row_offset is not None else None
         try:
             out.append(model.model_validate(raw))
         except ValidationError as exc:
+            if row is None:
+                lines = _yaml_entry_lines(file) if lines is None else lines
+                row = lines[i] if i < len(lines) else None
             for err in exc.errors():
                 loc = ".".join(str(p) for p in err["loc"]) or None
                 collector.add(
