@@ -183,5 +183,6 @@ def test_yaml_entry_problems_name_the_line_where_the_entry_starts(tmp_path: Path
     rows = {(p.entry, p.row) for p in info.value.problems}
     assert ("social.community.second", 7) in rows  # 6 lines of LOCAL_HARM, then this entry
     with pytest.raises(KnowledgeBaseError) as info:
-        load_knowledge_base(_overlay(tmp_path / "b", harms_yaml="- id: [unclosed\n"))
+        (tmp_path / "framework" / "harms.yaml").write_text("- id: [unclosed\n")
+        load_knowledge_base(tmp_path / "framework")
     assert info.value.problems[0].row == 2
