@@ -316,6 +316,14 @@ def counts(n_donors: int = 1000, n_months: int = 60, peer_timeout: float = 120.0
         f"  full placebo run ({n_fits} fits) with pysyncon: {per_fit * n_fits:,.0f} s"
         f" ({label}); realimpact {total:.1f} s; ratio {per_fit * n_fits / total:,.0f}"
     )
+    if rows[-1][3] == "timed out":
+        bound = peer_timeout * n_fits
+        print(
+            f"  but one pysyncon fit with {rows[-1][0]} donors did not finish in"
+            f" {peer_timeout:.0f} s, so the extrapolation above is optimistic: the measured lower"
+            f" bound for the run is {bound:,.0f} s ({bound / 3600:,.0f} h),"
+            f" ratio > {bound / total:,.0f}"
+        )
 
 
 def _time_ours(frame: pd.DataFrame, n_months: int, j: int) -> float:
