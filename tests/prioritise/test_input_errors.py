@@ -72,3 +72,23 @@ def test_a_bad_decision_file_and_bad_problems_are_reported_together_and_nothing_
     files = {p.file for p in info.value.problems}
     assert files == {str(decision), str(problems)}
     assert not any(ws.path("decisions").iterdir())
+
+
+def test_yaml_problem_errors_name_the_line_where_the_problem_starts(tmp_path: Path) -> None:
+    # Regression: problems in YAML files had row None, only CSV rows were named.
+    path = tmp_path / "p.yaml"
+    path.write_text(
+        "problems:\n"
+        "  - name: A\n"
+        "    harms: [{id: health.individual.overdose-dead, extent: 2, seriousness: 3}]\n"
+        "  - name: B\n"
+        "    scores: {vulnerability: 7}\n",
+        encoding="utf-8",
+    )
+    from realimpact.prioritise import known_harm_ids
+
+    with pytest.raises(ConfigError) as info:
+        load_problems(path, load_preset("ukdpc"), harm_ids=known_harm_ids())
+    rows = {(p.entry, p.column): p.row for p in info.value.problems}
+    assert rows[("A", "harms.0")] == 2
+    assert rows[("B", "vulnerability")] == 4

@@ -16,7 +16,14 @@ from pydantic import BaseModel, ValidationError
 
 from realimpact.exceptions import ConfigError, Problem
 
-__all__ = ["Collector", "read_mapping", "read_records", "validate_model"]
+__all__ = [
+    "Collector",
+    "entry_label",
+    "entry_lines",
+    "read_mapping",
+    "read_records",
+    "validate_model",
+]
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -105,6 +112,19 @@ def read_records(path: Path, col: Collector, *, key: str) -> tuple[list[Any], in
         )
         return [], None
     return data, None
+
+
+def entry_lines(path: Path, key: str) -> list[int]:
+    """The line where each YAML entry (a top-level list or the list under ``key``) starts."""
+    try:
+        node = yaml.compose(path.read_text(encoding="utf-8-sig"), Loader=yaml.SafeLoader)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return []
+    if isinstance(node, yaml.MappingNode):
+        node = next((v for k, v in node.value if getattr(k, "value", None) == key), None)
+    if not isinstance(node, yaml.SequenceNode):
+        return []
+    return [item.start_mark.line + 1 for item in node.value]
 
 
 def entry_label(raw: Any, index: int) -> str:

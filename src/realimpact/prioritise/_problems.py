@@ -18,7 +18,13 @@ from typing import Any, Protocol, runtime_checkable
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from realimpact.prioritise._io import Collector, entry_label, read_records, validate_model
+from realimpact.prioritise._io import (
+    Collector,
+    entry_label,
+    entry_lines,
+    read_records,
+    validate_model,
+)
 from realimpact.prioritise._model import HARM_ID, Dimension, ScoringModel
 from realimpact.prioritise._resolve import ProblemMatrix, add_model_problems, prepare_problems
 from realimpact.prioritise._scores import HarmScore, ScoreRange
@@ -87,9 +93,10 @@ def load_problems(
     path = Path(path)
     col = Collector()
     raws, row0 = read_records(path, col, key="problems")
+    lines = entry_lines(path, "problems") if row0 is None else []
     out: list[ProblemInput] = []
     for i, raw in enumerate(raws):
-        row = row0 + i if row0 is not None else None
+        row = row0 + i if row0 is not None else (lines[i] if i < len(lines) else None)
         if row0 is not None:
             raw = _csv_entry(raw)
         out.extend(_parse_problem(raw, i, row, str(path), col, model))
@@ -114,6 +121,7 @@ def _check_known_harms(
                     f"harm {h.harm_id!r} is not in the drug-harm matrix.",
                     f"Use a harm id from the matrix (realimpact harms){hint}",
                     file=p.source,
+                    row=p.row,
                     entry=p.name,
                     column=f"harms.{j}",
                 )
@@ -144,10 +152,10 @@ def _parse_problem(
                 "Give a number, [low, high], [low, mode, high] or 'unknown'.",
                 file=file,
                 row=row,
-                column=dim_id if row else f"scores.{dim_id}",
+                column=dim_id if file.lower().endswith(".csv") else f"scores.{dim_id}",
                 entry=label,
             )
-    parsed = [_parse_harm(h, j, label, file, col) for j, h in enumerate(entry.harms)]
+    parsed = [_parse_harm(h, j, label, file, row, col) for j, h in enumerate(entry.harms)]
     harms = tuple(h for h in parsed if h is not None)
     return [ProblemInput(entry.name, entry.area, scores, harms, entry.notes, file, row)]
 
@@ -161,8 +169,10 @@ def _dim_or_none(model: ScoringModel | None, dim_id: str) -> Dimension | None:
         return None
 
 
-def _parse_harm(raw: Any, j: int, label: str, file: str, col: Collector) -> HarmScore | None:
-    where = {"file": file, "entry": label, "column": f"harms.{j}"}
+def _parse_harm(
+    raw: Any, j: int, label: str, file: str, row: int | None, col: Collector
+) -> HarmScore | None:
+    where = {"file": file, "row": row, "entry": label, "column": f"harms.{j}"}
     if not isinstance(raw, Mapping) or "id" not in raw:
         col.add(
             "a harm needs 'id', 'extent' and 'seriousness'.",
