@@ -76,6 +76,16 @@ def test_did_permutation_inference_flags_untreated_areas_at_the_nominal_rate() -
     assert cal.ci_high >= 0.05  # type: ignore[attr-defined]
 
 
+@pytest.mark.slow
+def test_default_sts_flags_untreated_areas_at_the_nominal_rate() -> None:
+    # 200 untreated 5-LSOA areas, random start months, default local linear trend on
+    # the Anscombe scale (measured: 12 of 200). Bound: rate <= 0.09 and the upper 95%
+    # binomial bound >= 0.05.
+    cal = _calibrate("sts", 200, seed=2, method_kwargs={"n_draws": 300})
+    assert cal.false_positive_rate <= 0.09  # type: ignore[attr-defined]
+    assert cal.ci_high >= 0.05  # type: ignore[attr-defined]
+
+
 def test_calibrate_result_replaces_model_p_value_with_placebo_rank() -> None:
     panel = asb_panel()
     lsoas = sorted(panel["lsoa"].unique())[:5]

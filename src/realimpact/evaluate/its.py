@@ -161,6 +161,15 @@ def _diagnostics(fit: CountFit, n_pre: int, season: str, seasonality: str) -> li
             fit.dispersion,
         ),
     ]
+    out.append(
+        Diagnostic(
+            "inference calibration",
+            True,
+            "model-based interval; on real small-area counts such intervals can be too "
+            "narrow: check with placebo_calibration and prefer calibrate_result",
+            "model-based",
+        )
+    )
     if season != seasonality:
         out.append(
             Diagnostic(

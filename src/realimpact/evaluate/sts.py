@@ -128,7 +128,7 @@ def structural_time_series(
     count_transform: Transform = "auto",
     ci_level: float = 0.95,
     seed: int = 0,
-    trend: Literal["level", "trend"] = "level",
+    trend: Literal["level", "trend"] = "trend",
     seasonal: Literal["auto", "none"] | int = "auto",
     n_draws: int = 2000,
 ) -> SimulatedEffectResult:
@@ -147,8 +147,10 @@ def structural_time_series(
         ``"auto"`` (Anscombe for non-negative integer counts, else none), ``"none"``,
         ``"anscombe"`` or ``"log1p"``. Draws are back-transformed before summarising.
     trend
-        ``"level"`` (local level, the CausalImpact default) or ``"trend"`` (local linear
-        trend).
+        ``"trend"`` (local linear trend, default) or ``"level"`` (local level, the
+        CausalImpact default). The default is the one whose intervals passed the placebo
+        check on real Cleveland ASB series (untreated 5-LSOA areas flagged at 4.7% and
+        6.0% in two runs of 150 and 200 areas; the local level flagged 8-12%).
     seasonal
         ``"auto"`` adds a fixed 12-month seasonal when the data are monthly and the pre
         period has 24 months or more; an integer sets the period; ``"none"`` omits it.
