@@ -92,3 +92,22 @@ def test_yaml_problem_errors_name_the_line_where_the_problem_starts(tmp_path: Pa
     rows = {(p.entry, p.column): p.row for p in info.value.problems}
     assert rows[("A", "harms.0")] == 2
     assert rows[("B", "vulnerability")] == 4
+
+
+def test_ocg_group_errors_name_the_line_where_the_group_starts(tmp_path: Path) -> None:
+    from realimpact.prioritise import load_ocgs
+
+    path = tmp_path / "g.yaml"
+    path.write_text(
+        "groups:\n"
+        "  - id: OCG-1\n"
+        "    label: One\n"
+        "    attributes: {violence: High}\n"
+        "  - id: OCG-2\n"
+        "    attributes: {violence: Enormous}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError) as info:
+        load_ocgs(path)
+    assert {p.row for p in info.value.problems} == {5}
+    assert {p.column for p in info.value.problems} >= {"label"}

@@ -17,7 +17,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
 from realimpact.prioritise._access import sensitive_field
-from realimpact.prioritise._io import Collector, entry_label, read_records
+from realimpact.prioritise._io import Collector, entry_label, entry_lines, read_records
 from realimpact.prioritise._model import HARM_ID
 
 __all__ = [
@@ -130,10 +130,12 @@ def load_ocgs(path: str | Path, preset: OcgMatrixPreset | None = None) -> list[O
     path = Path(path)
     col = Collector()
     raws, _ = read_records(path, col, key="groups")
+    lines = entry_lines(path, "groups")
     groups = [
         g
         for i, raw in enumerate(raws)
-        if (g := _parse_group(raw, i, str(path), preset, col)) is not None
+        if (g := _parse_group(raw, i, str(path), lines[i] if i < len(lines) else None, preset, col))
+        is not None
     ]
     ids = [str(r.get("id")) for r in raws if isinstance(r, Mapping) and r.get("id")]
     col.duplicates(ids, "group id", str(path))
@@ -142,10 +144,10 @@ def load_ocgs(path: str | Path, preset: OcgMatrixPreset | None = None) -> list[O
 
 
 def _parse_group(
-    raw: Any, i: int, file: str, preset: OcgMatrixPreset, col: Collector
+    raw: Any, i: int, file: str, row: int | None, preset: OcgMatrixPreset, col: Collector
 ) -> OrganisedCrimeGroup | None:
     label = entry_label(raw, i)
-    where: dict[str, Any] = {"file": file, "entry": label}
+    where: dict[str, Any] = {"file": file, "row": row, "entry": label}
     if not isinstance(raw, Mapping):
         col.add("a group must be a mapping.", "Write '- id: ...' with its fields.", **where)
         return None
