@@ -136,3 +136,12 @@ def test_sts_names_a_missing_covariate() -> None:
             start="2023-01",
             covariates=["controls"],
         )
+
+
+def test_auto_transform_treats_mostly_whole_non_negative_values_as_counts() -> None:
+    from realimpact.evaluate.sts import choose_transform
+
+    apportioned = np.array([3.0, 4.0, 2.5, 6.0, 1.0, 0.0, 2.0, 5.0, 3.0, 7.0, 2.0])
+    assert choose_transform(apportioned) == "anscombe"
+    assert choose_transform(np.array([1.5, 2.25, 3.1])) == "none"
+    assert choose_transform(np.array([3.0, -1.0, 2.0])) == "none"

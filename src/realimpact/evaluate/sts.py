@@ -42,10 +42,15 @@ Array = NDArray[np.float64]
 
 
 def choose_transform(y: Array, requested: str = "auto") -> str:
-    """The transform ``"auto"`` picks: Anscombe for non-negative integer counts, else none."""
+    """The transform ``"auto"`` picks: Anscombe for counts, else none.
+
+    Counts are non-negative values of which at least 90% are whole numbers (police.uk
+    counts apportioned across the 2011/2021 LSOA change can be fractional).
+    """
     if requested != "auto":
         return requested
-    is_count = bool(np.all(y >= 0) and np.allclose(y, np.round(y)))
+    whole = float(np.mean(np.isclose(y, np.round(y)))) if len(y) else 0.0
+    is_count = bool(np.all(y >= 0) and whole >= 0.9)
     return "anscombe" if is_count else "none"
 
 
@@ -144,7 +149,7 @@ def structural_time_series(
     start, end
         First and optional last post-intervention period.
     count_transform
-        ``"auto"`` (Anscombe for non-negative integer counts, else none), ``"none"``,
+        ``"auto"`` (Anscombe for counts, see :func:`choose_transform`, else none), ``"none"``,
         ``"anscombe"`` or ``"log1p"``. Draws are back-transformed before summarising.
     trend
         ``"trend"`` (local linear trend, default) or ``"level"`` (local level, the
