@@ -218,3 +218,11 @@ def test_prioritise_options_select_distribution_and_weight_uncertainty(examples:
     )
     bad = runner.invoke(app, [*base, "--weight-uncertainty", "bootstrap"])
     assert bad.exit_code == 2 and "weight-uncertainty" in bad.stdout
+
+
+def test_table_title_names_the_weights_plainly(examples: Path) -> None:
+    # Regression: the title read "(ukdpc; model defaults weights)".
+    args = ["prioritise", str(examples / "cleveland_problems.yaml"), "--seed", "1"]
+    result = CliRunner().invoke(app, [*args, "--draws", "200"], env={"COLUMNS": "160"})
+    assert result.exit_code == 0, result.output
+    assert "Priorities (ukdpc; weights: model defaults)" in result.stdout

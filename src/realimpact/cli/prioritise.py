@@ -98,7 +98,7 @@ def _choice(value: str, allowed: tuple[str, ...], option: str) -> Any:
 
 def _render(result: lib.PrioritisationResult) -> None:
     pct = round(result.interval * 100)
-    table = Table(title=f"Priorities ({result.model_id}; {result.method} weights)")
+    table = Table(title=f"Priorities ({result.model_id}; weights: {result.method})")
     for col in (
         "rank",
         "problem",
