@@ -16,7 +16,9 @@ of Abadie et al. 2010, Figure 7) are used. The interval is
 gaps: the set of constant additive effects not rejected by the placebo comparison. It
 assumes the treated unit's estimation error is exchangeable with the placebos' once
 rescaled; with few donors its coverage is coarse. The same construction per period
-gives the pointwise band around the counterfactual.
+gives the pointwise band around the counterfactual. Checked on real data: with each of 75
+Cleveland MSOAs treated in turn at a date when nothing was done, the 95% interval covered
+zero for 93% of them and p < 0.05 for 4% (``tests/evaluate/test_synth_counts.py``).
 """
 
 from __future__ import annotations
