@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import warnings
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -364,3 +365,26 @@ def test_control_ranking_moved_to_controls_module_is_still_importable_from_areas
     assert areas.candidate_controls is controls.candidate_controls
     assert areas.ControlCandidates is controls.ControlCandidates
     assert areas.Area is controls.Area
+
+
+def test_controls_refuse_bad_months_reversed_periods_and_unknown_crime_types(
+    centre: Area,
+) -> None:
+    # Regression: --start 2023-13 and --crime-type Nonsense ran and ranked all-zero series.
+    with pytest.raises(ConfigError) as err:
+        candidate_controls(None, centre, start="2023-13", end="bogus", crime_types=["Drgs"])
+    by_column = {p.column: p for p in err.value.problems}
+    assert set(by_column) == {"start", "end", "crime_type"}
+    assert "Did you mean 'Drugs'?" in by_column["crime_type"].fix
+    with pytest.raises(ConfigError, match="cannot be used") as err:
+        candidate_controls(None, centre, start="2023-06", end="2023-01")
+    assert err.value.problems[0].column == "end"
+
+
+def test_controls_refuse_a_pre_period_with_no_crimes_at_all(centre: Area) -> None:
+    def zeros(codes: Sequence[str]) -> pd.DataFrame:
+        months = pd.period_range("2023-01", "2023-06", freq="M").astype(str)
+        return pd.DataFrame(0.0, index=months, columns=list(codes))
+
+    with pytest.raises(ConfigError, match="no crimes recorded"):
+        candidate_controls(None, centre, series_fn=zeros)

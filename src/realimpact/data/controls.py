@@ -8,6 +8,7 @@ on the pre-period monthly level and trend (see its docstring). Moved here from
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
@@ -18,6 +19,7 @@ import pandas as pd
 
 from realimpact.data._area import Area, distance_to_area, make_area
 from realimpact.data.geography import adjacent_lsoas, force_of, lsoa_table, lsoas_in_force
+from realimpact.data.weights import CRIME_TYPES, suggest_crime_type
 from realimpact.exceptions import ConfigError, Problem
 from realimpact.workspace import Workspace
 
@@ -142,6 +144,31 @@ def _default_series(
     return fn
 
 
+_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+
+
+def _check_period_and_types(
+    start: str | None, end: str | None, crime_types: Sequence[str] | None
+) -> None:
+    """Refuse months that are not YYYY-MM, a start after the end, and unknown crime types."""
+    problems = [
+        Problem(f"{value!r} is not a month.", "Write YYYY-MM, e.g. 2023-03.", column=name)
+        for name, value in (("start", start), ("end", end))
+        if value is not None and not _MONTH.match(value)
+    ]
+    if not problems and start is not None and end is not None and start > end:
+        problems.append(
+            Problem(f"start {start} is after end {end}.", "Swap --start and --end.", column="end")
+        )
+    problems += [
+        Problem(f"unknown crime type {t!r}.", suggest_crime_type(t), column="crime_type", entry=t)
+        for t in crime_types or ()
+        if t not in CRIME_TYPES
+    ]
+    if problems:
+        raise ConfigError("the pre-period or crime types cannot be used", problems)
+
+
 def candidate_controls(
     workspace: Workspace | None,
     target: Area,
@@ -169,6 +196,7 @@ def candidate_controls(
     Assumption: LSOAs similar in level and trend before the operation are plausible
     counterfactuals (check parallel trends in the evaluation). Deterministic: no randomness.
     """
+    _check_period_and_types(start, end, crime_types)
     force = Counter(v for v in force_of(target.lsoas).values() if v).most_common(1)
     if not force:
         raise ConfigError(
@@ -198,6 +226,19 @@ def candidate_controls(
                     f"the series has {len(wide.index)} month(s); level and trend need 3+.",
                     "Import police.uk data for the force first (realimpact data import), "
                     "or widen the pre-period (--start/--end).",
+                )
+            ],
+        )
+    if not wide.to_numpy().any():
+        raise ConfigError(
+            "no crimes recorded in the pre-period",
+            [
+                Problem(
+                    "every LSOA of the force has 0 crimes of these types in the pre-period, "
+                    "so level and trend cannot rank controls.",
+                    "Check --crime-type and --start/--end against what is imported "
+                    "(realimpact data status).",
+                    column="crime_type",
                 )
             ],
         )

@@ -51,6 +51,7 @@ __all__ = [
     "get_weight_table",
     "list_weight_tables",
     "load_weight_table_csv",
+    "suggest_crime_type",
 ]
 
 CRIME_TYPES: tuple[str, ...] = (
@@ -179,7 +180,8 @@ def get_weight_table(name: str) -> WeightTable:
     )
 
 
-def _suggest(value: str) -> str:
+def suggest_crime_type(value: str) -> str:
+    """A fix for an unknown crime type: the closest police.uk type, else the full list."""
     lowered = {t.lower(): t for t in CRIME_TYPES}
     close = difflib.get_close_matches(value.strip().lower(), list(lowered), n=1, cutoff=0.5)
     if close:
@@ -195,7 +197,13 @@ def _parse_row(
     raw = (row.get("weight") or "").strip()
     if ctype not in CRIME_TYPES:
         problems.append(
-            Problem(f"unknown crime type {ctype!r}.", _suggest(ctype), file, rownum, "crime_type")
+            Problem(
+                f"unknown crime type {ctype!r}.",
+                suggest_crime_type(ctype),
+                file,
+                rownum,
+                "crime_type",
+            )
         )
         ctype = ""
     elif ctype in seen:
