@@ -180,3 +180,16 @@ def test_count_glm_matches_statsmodels(family: str, sm_family: object, covarianc
     ref = sm.GLM(y, x, family=sm_family).fit(**kw)
     np.testing.assert_allclose(fit.params, ref.params, rtol=1e-6)
     np.testing.assert_allclose(np.sqrt(np.diag(fit.cov)), ref.bse, rtol=1e-6)
+
+
+def test_its_result_serialises_to_json_without_the_draws() -> None:
+    import json
+
+    res = interrupted_time_series(
+        _series(np.random.default_rng(6), 0.8), time="month", outcome="crimes", start="2023-01"
+    )
+    out = json.loads(json.dumps(res.to_dict()))
+    assert out["method"] == "interrupted_time_series"
+    assert out["extra"]["level_change_rate_ratio"]["estimate"] > 0
+    assert len(out["series"]["effect"]) == 48
+    assert "inference calibration" in res.summary()
