@@ -16,8 +16,7 @@ import duckdb
 import pandas as pd
 
 STREET = (
-    Path(__file__).resolve().parents[2]
-    / "src/realimpact/sample_data/policeuk/cleveland/street"
+    Path(__file__).resolve().parents[2] / "src/realimpact/sample_data/policeuk/cleveland/street"
 )
 
 
