@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from _store_data import POLICEUK
 
 from realimpact.data.importing import ImportResult, import_paths
 from realimpact.workspace import Workspace, open_workspace
+from tests.data._store_data import POLICEUK
 
 
 @pytest.fixture(scope="session")

@@ -6,13 +6,13 @@ import json
 from pathlib import Path
 
 import pytest
-from _store_data import POLICEUK, real_rows, tree_hash, write_csv
 from typer.testing import CliRunner
 
 import realimpact.data as data_pkg
 from realimpact.cli import data as data_cli
 from realimpact.cli import series as series_cli
 from realimpact.cli.main import app
+from tests.data._store_data import POLICEUK, real_rows, tree_hash, write_csv
 
 runner = CliRunner()
 CITY = POLICEUK / "city-of-london" / "street"

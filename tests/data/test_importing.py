@@ -8,11 +8,18 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from _store_data import POLICEUK, csv_street_counts, read_rows, street_files, tree_hash, write_csv
 
 from realimpact.data.importing import ImportResult, import_paths
 from realimpact.data.store import connect, store_status
 from realimpact.workspace import Workspace, open_workspace
+from tests.data._store_data import (
+    POLICEUK,
+    csv_street_counts,
+    read_rows,
+    street_files,
+    tree_hash,
+    write_csv,
+)
 
 
 @pytest.mark.parametrize("force", ["cleveland", "city-of-london"])

@@ -6,11 +6,11 @@ from collections import Counter
 from pathlib import Path
 
 import pandas as pd
-from _store_data import POLICEUK, read_rows, write_csv
 
 from realimpact.data.importing import import_paths
 from realimpact.data.measures import measure_series
 from realimpact.workspace import open_workspace
+from tests.data._store_data import POLICEUK, read_rows, write_csv
 
 MONTHS = ("2024-01", "2024-02", "2024-04")  # 2024-03 deliberately absent: zero-filled
 

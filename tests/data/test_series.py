@@ -8,7 +8,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from _store_data import POLICEUK, read_rows, street_files
 
 from realimpact.data.areas import area_from_lsoas
 from realimpact.data.importing import ImportResult, import_paths
@@ -16,6 +15,7 @@ from realimpact.data.series import area_series, lsoa_panel, month_range, panel
 from realimpact.data.weights import CRIME_TYPES, get_weight_table
 from realimpact.exceptions import DataQualityWarning
 from realimpact.workspace import Workspace, open_workspace
+from tests.data._store_data import POLICEUK, read_rows, street_files
 
 Store = tuple[Workspace, ImportResult]
 

@@ -7,12 +7,12 @@ import shutil
 from pathlib import Path
 
 import pytest
-from _store_data import POLICEUK, real_rows, tree_hash, write_csv
 
 from realimpact.data.importing import import_paths
 from realimpact.data.store import connect
 from realimpact.exceptions import ImportValidationError, Problem
 from realimpact.workspace import Workspace, open_workspace
+from tests.data._store_data import POLICEUK, real_rows, tree_hash, write_csv
 
 
 @pytest.fixture

@@ -6,11 +6,11 @@ import warnings
 
 import pandas as pd
 import pytest
-from _define_data import FILES_2024, MSOAS, read_raw
 
 from realimpact.data.areas import area_from_lsoas, save_area
 from realimpact.data.importing import import_paths
 from realimpact.workspace import Workspace, open_workspace
+from tests.define._define_data import FILES_2024, MSOAS, read_raw
 
 
 @pytest.fixture(scope="session")

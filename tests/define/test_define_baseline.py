@@ -5,12 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from _define_data import MSOAS
 from scipy import stats
 
 from realimpact.data.weights import get_weight_table
 from realimpact.define import compute_baseline, linear_trend
 from realimpact.workspace import Workspace
+from tests.define._define_data import MSOAS
 
 
 @pytest.mark.parametrize("area", sorted(MSOAS))

@@ -12,7 +12,6 @@ import warnings
 
 import numpy as np
 import pytest
-from _asb_panel import asb_panel
 from scipy import stats
 
 from realimpact.evaluate.calibration import (
@@ -23,6 +22,7 @@ from realimpact.evaluate.calibration import (
     placebo_p_value,
 )
 from realimpact.evaluate.its import interrupted_time_series
+from tests.evaluate._asb_panel import asb_panel
 
 NAIVE = {"family": "quasipoisson", "autocorrelation": "none", "n_draws": 200}
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from conftest import EXAMPLES
 from realimpact.cli.main import app
 from realimpact.workspace import Workspace
+from tests.plan.conftest import EXAMPLES
 
 REDUCTION = str(EXAMPLES / "operation-reduction.yaml")
 

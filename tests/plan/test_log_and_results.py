@@ -7,7 +7,6 @@ import shutil
 import pytest
 import yaml
 
-from conftest import EXAMPLES
 from realimpact.evaluate.area import AreaEvaluation, evaluate_area
 from realimpact.exceptions import ConfigError, NotFoundError
 from realimpact.jsonable import to_jsonable
@@ -24,6 +23,7 @@ from realimpact.plan import (
     predict_net_harm,
 )
 from realimpact.workspace import Workspace, open_workspace
+from tests.plan.conftest import EXAMPLES
 
 CLEVELAND = EXAMPLES / "middlesbrough-centre.yaml"
 

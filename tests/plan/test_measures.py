@@ -7,9 +7,9 @@ import gzip
 
 import pytest
 
-from conftest import CENTRE, EXAMPLES, STREET
 from realimpact.plan import Plan, check_plan, load_plan, measures_plan
 from realimpact.workspace import Workspace
+from tests.plan.conftest import CENTRE, EXAMPLES, STREET
 
 CLEVELAND = EXAMPLES / "middlesbrough-centre.yaml"
 

@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import EXAMPLES
 from realimpact.exceptions import ConfigError
 from realimpact.framework import load_knowledge_base
 from realimpact.plan import (
@@ -18,6 +17,7 @@ from realimpact.plan import (
     predict_net_harm,
     save_plan,
 )
+from tests.plan.conftest import EXAMPLES
 
 REDUCTION = EXAMPLES / "operation-reduction.yaml"
 

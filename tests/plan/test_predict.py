@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CENTRE, EXAMPLES, ROOT, STREET
 from realimpact.data.weights import get_weight_table
 from realimpact.exceptions import ConfigError
 from realimpact.plan import load_plan, parse_plan, predict_net_harm
 from realimpact.workspace import Workspace
+from tests.plan.conftest import CENTRE, EXAMPLES, ROOT, STREET
 
 CLEVELAND = EXAMPLES / "middlesbrough-centre.yaml"
 TYPES = ("Robbery", "Theft from the person", "Burglary", "Violence and sexual offences")
