@@ -22,3 +22,29 @@ def test_docstring_examples_run() -> None:
 
     outcome = doctest.testmod(_ranking)
     assert outcome.attempted > 0 and outcome.failed == 0
+
+
+def test_method_functions_have_numpydoc_parameters_returns_and_notes() -> None:
+    import inspect
+
+    import realimpact.data.areas as areas
+    import realimpact.data.controls as controls
+
+    methods = [
+        pkg.prioritise,
+        pkg.simulate_ranks,
+        pkg.sensitivity,
+        pkg.aggregate_weights,
+        pkg.score_ocgs,
+        controls.candidate_controls,
+        areas.area_from_lsoas,
+        areas.area_from_geojson,
+        areas.area_from_point,
+        areas.buffer_area,
+    ]
+    for fn in methods:
+        doc = inspect.getdoc(fn) or ""
+        sections = ("Parameters\n----------", "Returns\n-------")
+        missing = [s.split()[0] for s in sections if s not in doc]
+        assert not missing, f"{fn.__name__} lacks {missing}"
+        assert "Notes" in doc or "Method" in doc, f"{fn.__name__} states no method"

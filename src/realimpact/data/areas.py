@@ -74,9 +74,30 @@ _UK_BOX = (49.0, 61.5, -8.7, 2.1)  # lat min, lat max, lon min, lon max
 def area_from_lsoas(name: str, codes: Iterable[str], *, source: str | None = None) -> Area:
     """An area from LSOA codes of either vintage (2011 codes are mapped to 2021).
 
-    Unknown codes raise one :class:`ConfigError` listing them all. A 2011 code that ended
-    in 2021 is replaced by every 2021 LSOA it overlaps (crosswalk weight > 0), with a
-    warning naming it.
+    Parameters
+    ----------
+    name : str
+        Area name (1-64 letters, digits, ``-``, ``_`` or ``.``).
+    codes : iterable of str
+        LSOA codes, 2011 or 2021 (England ``E01...``, Wales ``W01...``).
+    source : str, optional
+        The file the codes came from, named in problems.
+
+    Returns
+    -------
+    Area
+        Kind ``lsoas``; its definition keeps the codes as given.
+
+    Raises
+    ------
+    ConfigError
+        No codes, or unknown codes (all listed at once, each with the fix).
+
+    Notes
+    -----
+    A 2011 code that ended in 2021 is replaced by every 2021 LSOA it overlaps (ONS
+    LSOA 2011 to 2021 lookup, crosswalk weight > 0), with a
+    :class:`~realimpact.exceptions.DataQualityWarning` naming it.
     """
     validate_area_name(name)
     given = [c.strip() for c in codes if c.strip()]
@@ -105,9 +126,29 @@ def area_from_lsoas(name: str, codes: Iterable[str], *, source: str | None = Non
 def area_from_geojson(name: str, src: str | Path | Mapping[str, Any]) -> Area:
     """An area of the 2021 LSOAs whose centroid falls inside a GeoJSON polygon.
 
-    ``src`` is a file path or a parsed GeoJSON object (Polygon, MultiPolygon, Feature or
-    FeatureCollection) in WGS84 longitude/latitude. Assumption: an LSOA belongs to the
-    area if its centroid does, so thin slivers of large LSOAs are left out.
+    Parameters
+    ----------
+    name : str
+        Area name.
+    src : str, Path or mapping
+        A GeoJSON file or parsed object (Polygon, MultiPolygon, Feature or
+        FeatureCollection) in WGS84 longitude/latitude (RFC 7946).
+
+    Returns
+    -------
+    Area
+        Kind ``geojson``; its definition keeps the (unioned) polygon.
+
+    Raises
+    ------
+    ConfigError
+        Bad JSON, a non-WGS84 CRS, geometries that cannot be built (one problem per
+        feature), no polygon, or no LSOA centroid inside (latitude-first pairs are named).
+
+    Notes
+    -----
+    Assumption: an LSOA belongs to the area if its population-weighted centroid (ONS)
+    does, so thin slivers of large LSOAs are left out.
     """
     validate_area_name(name)
     poly, file = read_polygon(src)
@@ -165,6 +206,28 @@ def _check_point(lat: float, lon: float, radius_m: float) -> None:
 def area_from_point(name: str, lat: float, lon: float, radius_m: float) -> Area:
     """An area of the 2021 LSOAs whose centroid lies within ``radius_m`` metres of a point.
 
+    Parameters
+    ----------
+    name : str
+        Area name.
+    lat, lon : float
+        The point in WGS84 decimal degrees (must lie in Great Britain).
+    radius_m : float
+        Radius in metres (> 0).
+
+    Returns
+    -------
+    Area
+        Kind ``point``.
+
+    Raises
+    ------
+    ConfigError
+        A point outside Great Britain, a radius that is not positive, or no centroid
+        within the radius (the distance to the nearest one is given).
+
+    Notes
+    -----
     Distance is the haversine great-circle distance on a sphere of the Earth's mean radius
     (error under 0.5% at these scales).
     """
@@ -198,7 +261,32 @@ def buffer_area(
 ) -> Area:
     """The ring around a target where displacement or diffusion would show (target excluded).
 
-    Exactly one of:
+    Parameters
+    ----------
+    target : Area
+        The target area.
+    width_m : float, optional
+        Ring width in metres (> 0).
+    adjacent : bool
+        Use the LSOAs adjacent to the target instead of a ring.
+    name : str, optional
+        Name of the buffer; default ``<target>-buffer``.
+
+    Returns
+    -------
+    Area
+        Kind ``buffer``; its definition names the target and the rule.
+
+    Raises
+    ------
+    ConfigError
+        Both or neither of ``width_m`` and ``adjacent``, or a width that is not positive.
+
+    Notes
+    -----
+    The buffer is where displacement or a diffusion of benefits would show (UKDPC 2009,
+    Box A; Bowers and Johnson's weighted displacement quotient compares it with the target
+    and a control area). Exactly one of:
 
     * ``width_m``: 2021 LSOAs whose centroid lies within ``width_m`` metres of the target's
       LSOA polygons (distance in a local equirectangular projection; for target LSOAs

@@ -183,18 +183,53 @@ def candidate_controls(
 ) -> ControlCandidates:
     """Rank LSOAs of the target's force as controls by similar pre-period level and trend.
 
-    Method: the pool is the 2021 LSOAs of the police force area holding most of the target,
-    less the target, LSOAs adjacent to it, LSOAs whose centroid is within ``exclude_m``
-    metres of it (its likely buffer) and ``exclude``. For the target (mean per LSOA) and for
-    each pool LSOA the pre-period monthly counts give a level (mean) and a trend (OLS slope
-    per month). The distance is ``sqrt(((L - L_t)/s_L)^2 + ((T - T_t)/s_T)^2)`` with
-    ``s_L``, ``s_T`` the standard deviations over the pool; the ``n`` nearest are returned.
+    Parameters
+    ----------
+    workspace : Workspace or None
+        Workspace whose store holds the imported police.uk data; may be None when
+        ``series_fn`` is given.
+    target : Area
+        The target area (2021 LSOAs).
+    series_fn : callable, optional
+        ``series_fn(codes)`` returns monthly counts for the pre-period, wide (months x
+        LSOAs) or long (``lsoa, month, count``). Default: ``realimpact.data.series.
+        lsoa_panel`` on the workspace for ``crime_types`` between ``start`` and ``end``.
+    n : int
+        How many candidates to return.
+    exclude_m : float
+        LSOAs whose centroid lies within this many metres of the target (its likely
+        buffer) are left out.
+    exclude : iterable of str
+        Further LSOA codes to leave out (e.g. a saved buffer).
+    crime_types : sequence of str, optional
+        police.uk crime types to count; default all.
+    start, end : str, optional
+        Pre-period as ``YYYY-MM`` months (inclusive).
 
-    ``series_fn(codes)`` returns monthly counts for the pre-period, wide (months x LSOAs)
-    or long (``lsoa, month, count``); by default ``realimpact.data.series.lsoa_panel``
-    reads the workspace store for ``crime_types`` between ``start`` and ``end``.
+    Returns
+    -------
+    ControlCandidates
+        The ``n`` nearest candidates, best first, with the target's level and trend, the
+        pool size and the excluded codes.
+
+    Raises
+    ------
+    ConfigError
+        Months not ``YYYY-MM`` or reversed, unknown crime types, a target outside England
+        and Wales, fewer than 3 pre-period months, or no crimes at all in the pre-period.
+
+    Notes
+    -----
+    Method: the pool is the 2021 LSOAs of the police force area holding most of the target,
+    less the target, LSOAs adjacent to it, those within ``exclude_m`` and ``exclude``. For
+    the target (mean per LSOA) and each pool LSOA the pre-period monthly counts give a level
+    (mean) and a trend (OLS slope per month). The distance is
+    ``sqrt(((L - L_t)/s_L)^2 + ((T - T_t)/s_T)^2)`` with ``s_L``, ``s_T`` the standard
+    deviations over the pool; the ``n`` nearest are returned. Deterministic.
+
     Assumption: LSOAs similar in level and trend before the operation are plausible
-    counterfactuals (check parallel trends in the evaluation). Deterministic: no randomness.
+    counterfactuals (check parallel pre-trends in the evaluation), as in the matched
+    comparison areas of the UKDPC (2009) evaluation guidance (Chapter 4, step 6).
     """
     _check_period_and_types(start, end, crime_types)
     force = Counter(v for v in force_of(target.lsoas).values() if v).most_common(1)

@@ -218,7 +218,31 @@ def _ranks(values: list[float]) -> list[int]:
 def score_ocgs(
     groups: list[OrganisedCrimeGroup], preset: OcgMatrixPreset | None = None
 ) -> OcgAssessment:
-    """Score groups by attributes and by harms, and show how far the two disagree."""
+    """Score groups by attributes and by harms, and show how far the two disagree.
+
+    Parameters
+    ----------
+    groups : list of OrganisedCrimeGroup
+        Groups as read by :func:`load_ocgs`.
+    preset : OcgMatrixPreset, optional
+        Attribute points, rating multipliers and harm level weights; default the shipped
+        Sleipnir-style preset (:func:`load_ocg_preset`).
+
+    Returns
+    -------
+    OcgAssessment
+        Per group the attribute score with its [all-unknown-Nil, all-unknown-High]
+        interval, the harm score, both ranks and their difference; Kendall's tau-b
+        between the two scores (None for fewer than 2 groups); intelligence gaps.
+
+    Notes
+    -----
+    Method in the module docstring. Assumptions: the attribute points and multipliers are
+    reconstructed from secondary descriptions of RCMP Sleipnir (not the RCMP tool) and the
+    harm level weights are realimpact defaults without an empirical basis; the comparison
+    follows the question of Mulholland & Cole (2020) whether attribute- and harm-focused
+    rankings agree. Deterministic.
+    """
     p = preset or load_ocg_preset()
     attr = [_attribute_scores(g, p) for g in groups]
     harm = [

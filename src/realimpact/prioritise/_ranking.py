@@ -174,6 +174,25 @@ def prioritise(
     top_k : int
         Size of the top group for P(top k) and the sensitivity view.
 
+    Returns
+    -------
+    PrioritisationResult
+        Problems in rank order with score (at the mode scores and aggregate weights), score
+        interval, median rank, rank interval and P(top k); the sensitivity view; partner
+        agreement when two or more partners weighted.
+
+    Notes
+    -----
+    Method: each problem's score is the weighted sum of its normalised dimension scores
+    (x100); the Monte Carlo (:func:`simulate_ranks`) draws scores within their ranges and
+    weights around the partners' and tallies ranks, giving rank intervals and P(top k)
+    instead of a single ordering; :func:`sensitivity` finds the smallest change that alters
+    the top group. This implements UKDPC (2009) chapter 4 step 2 (prioritise harms and
+    problems with partners, stating the uncertainty). Assumptions: dimensions are
+    compensatory (a high score offsets a low one, except with ``geometric`` weights) and
+    the scales, ranges and default weights are the user's or realimpact's neutral
+    defaults, not the report's.
+
     Examples
     --------
     >>> from realimpact.prioritise import Dimension, ProblemInput, ScoringModel, prioritise

@@ -271,6 +271,18 @@ def sensitivity(
         Size of the top group whose membership is examined.
     partner_matrix : ndarray, optional
         Partners' normalised weights; their min and max set the tornado's ends.
+
+    Returns
+    -------
+    SensitivityResult
+        The pivots (smallest single weight or score change that alters the top group) and
+        the tornado table.
+
+    Notes
+    -----
+    Method in the module docstring: scores are linear in a single weight change (the other
+    weights keeping their proportions), so each crossing point is found in closed form.
+    One-at-a-time analysis (Saltelli et al. 2008, ch. 1): joint changes are not explored.
     """
     w = np.asarray(weights, dtype=float)
     x = matrix.mode

@@ -193,7 +193,27 @@ def _weight(
 def aggregate_weights(
     weights: PartnerWeights, method: AggregationMethod | None = None
 ) -> dict[str, float]:
-    """Aggregate partners' weights into one vector summing to 1 (see module docstring)."""
+    """Aggregate partners' weights into one vector summing to 1.
+
+    Parameters
+    ----------
+    weights : PartnerWeights
+        Each partner's weight vector over the model's scored dimensions.
+    method : {'arithmetic', 'equal_influence', 'geometric', 'median'}, optional
+        Aggregation method; default the one given in the weights file.
+
+    Returns
+    -------
+    dict of str to float
+        Weight per dimension, summing to 1.
+
+    Notes
+    -----
+    The methods are described in the module docstring (``geometric`` is the aggregation of
+    individual priorities used with AHP, Forman & Peniwati 1998). If the aggregate is all
+    zero (e.g. a geometric mean hit by zeros), the equal-influence mean is used instead.
+    Assumption: partners' weights are on a ratio scale, so normalising them is meaningful.
+    """
     method = method or weights.method
     if method == "arithmetic":
         agg = weights.matrix(normalised=False).mean(axis=0)
