@@ -111,3 +111,14 @@ def test_ocg_group_errors_name_the_line_where_the_group_starts(tmp_path: Path) -
         load_ocgs(path)
     assert {p.row for p in info.value.problems} == {5}
     assert {p.column for p in info.value.problems} >= {"label"}
+
+
+def test_an_unreadable_csv_score_is_quoted_as_written(tmp_path: Path) -> None:
+    # Regression: the message quoted the lower-cased text ("could not convert ... 'b'").
+    path = tmp_path / "p.csv"
+    path.write_text("name,vulnerability\nA,High\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        load_problems(path)
+    (problem,) = info.value.problems
+    assert "'High' is not a number or range" in problem.message
+    assert (problem.row, problem.column) == (2, "vulnerability")

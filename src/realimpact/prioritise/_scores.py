@@ -44,7 +44,10 @@ class ScoreRange:
                 if dim is None:
                     raise ValueError("'unknown' needs a dimension scale")
                 return cls(dim.scale_min, (dim.scale_min + dim.scale_max) / 2, dim.scale_max)
-            value = [float(p) for p in re.split(r"\||\.\.", text)]
+            try:
+                value = [float(p) for p in re.split(r"\||\.\.", text)]
+            except ValueError:
+                raise ValueError(f"{value.strip()!r} is not a number or range") from None
         if isinstance(value, Mapping):
             lo, hi = float(value["low"]), float(value["high"])
             return cls(lo, float(value.get("mode", (lo + hi) / 2)), hi)
