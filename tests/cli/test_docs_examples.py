@@ -124,3 +124,20 @@ def test_the_prioritise_quick_start_runs_line_by_line(
         result = runner.invoke(app, args)
         assert result.exit_code == 0, f"{line}\n{result.output}"
         assert result.stdout.strip(), line
+
+
+def test_python_imports_written_in_the_docs_resolve() -> None:
+    import importlib
+
+    checked = 0
+    for name in DOCS:
+        text = (ROOT / "docs" / f"{name}.md").read_text(encoding="utf-8")
+        pattern = r"from (realimpact[\w.]*) import (?:\(([\w, \n]+)\)|([\w, ]+))"
+        for module, grouped, inline in re.findall(pattern, text):
+            names = grouped or inline
+            mod = importlib.import_module(module)
+            for attr in (n.strip() for n in names.split(",")):
+                if attr:
+                    assert hasattr(mod, attr), f"docs/{name}.md: {module}.{attr} does not exist"
+                    checked += 1
+    assert checked >= 5
