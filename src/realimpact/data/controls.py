@@ -232,6 +232,28 @@ def candidate_controls(
     comparison areas of the UKDPC (2009) evaluation guidance (Chapter 4, step 6).
     """
     _check_period_and_types(start, end, crime_types)
+    candidates, excluded = _pool(target, exclude_m, exclude)
+    fn = series_fn or _default_series(workspace, crime_types, start, end)
+    wide = _wide(fn([*target.lsoas, *candidates]), [*target.lsoas, *candidates])
+    _check_series(wide)
+    level, trend = _level_trend(wide)
+    k = len(target.lsoas)
+    lt, tt = float(level[:k].mean()), float(trend[:k].mean())
+    cl, ct = level[k:], trend[k:]
+    sl = float(cl.std(ddof=1)) if len(cl) > 1 and cl.std() > 0 else 1.0
+    st = float(ct.std(ddof=1)) if len(ct) > 1 and ct.std() > 0 else 1.0
+    d = np.sqrt(((cl - lt) / sl) ** 2 + ((ct - tt) / st) ** 2)
+    order = np.argsort(d, kind="stable")[:n]
+    scores = tuple(
+        ControlScore(candidates[i], float(cl[i]), float(ct[i]), float(d[i])) for i in order
+    )
+    return ControlCandidates(target.name, lt, tt, len(candidates), excluded, scores)
+
+
+def _pool(
+    target: Area, exclude_m: float, exclude: Iterable[str]
+) -> tuple[list[str], tuple[str, ...]]:
+    """Candidate LSOAs of the target's force, and those left out (adjacent, near, given)."""
     force = Counter(v for v in force_of(target.lsoas).values() if v).most_common(1)
     if not force:
         raise ConfigError(
@@ -244,15 +266,17 @@ def candidate_controls(
             ],
         )
     near = set().union(*(adjacent_lsoas(c) for c in target.lsoas))
-    t = lsoa_table()
     pool_codes = list(lsoas_in_force(force[0][0]))
-    pool = t.loc[pool_codes]
+    pool = lsoa_table().loc[pool_codes]
     dist = distance_to_area(target, pool["lat"].to_numpy(), pool["lon"].to_numpy())
     near |= set(pool.loc[dist <= exclude_m, "code"]) | set(exclude)
-    excluded = tuple(sorted(near - set(target.lsoas)))
-    candidates = [c for c in pool_codes if c not in near and c not in set(target.lsoas)]
-    fn = series_fn or _default_series(workspace, crime_types, start, end)
-    wide = _wide(fn([*target.lsoas, *candidates]), [*target.lsoas, *candidates])
+    inner = set(target.lsoas)
+    excluded = tuple(sorted(near - inner))
+    return [c for c in pool_codes if c not in near and c not in inner], excluded
+
+
+def _check_series(wide: pd.DataFrame) -> None:
+    """Refuse fewer than 3 pre-period months, or a pre-period with no crimes at all."""
     if len(wide.index) < 3:
         raise ConfigError(
             "too few pre-period months to compare controls",
@@ -277,15 +301,3 @@ def candidate_controls(
                 )
             ],
         )
-    level, trend = _level_trend(wide)
-    k = len(target.lsoas)
-    lt, tt = float(level[:k].mean()), float(trend[:k].mean())
-    cl, ct = level[k:], trend[k:]
-    sl = float(cl.std(ddof=1)) if len(cl) > 1 and cl.std() > 0 else 1.0
-    st = float(ct.std(ddof=1)) if len(ct) > 1 and ct.std() > 0 else 1.0
-    d = np.sqrt(((cl - lt) / sl) ** 2 + ((ct - tt) / st) ** 2)
-    order = np.argsort(d, kind="stable")[:n]
-    scores = tuple(
-        ControlScore(candidates[i], float(cl[i]), float(ct[i]), float(d[i])) for i in order
-    )
-    return ControlCandidates(target.name, lt, tt, len(candidates), excluded, scores)
