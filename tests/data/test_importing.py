@@ -7,10 +7,12 @@ import shutil
 import zipfile
 from pathlib import Path
 
+import duckdb
 import pytest
 
+from realimpact.data import store
 from realimpact.data.importing import ImportResult, import_paths
-from realimpact.data.store import connect, store_status
+from realimpact.data.store import connect, events_glob, store_status
 from realimpact.workspace import Workspace, open_workspace
 from tests.data._store_data import (
     POLICEUK,
@@ -163,3 +165,49 @@ def test_a_header_only_file_imports_as_an_empty_month(tmp_path: Path) -> None:
         ("2019-06", 0),
     ]
     assert store_status(ws).kinds["months"].tolist() == [2]
+
+
+def test_replacing_a_month_rewrites_only_its_rows_and_keeps_the_other_months(
+    tmp_path: Path,
+) -> None:
+    folder = POLICEUK / "city-of-london" / "street"
+    may, june = (folder / f"2019-0{m}-city-of-london-street.csv.gz" for m in (5, 6))
+    rows = read_rows(may)
+    old_dir = tmp_path / "old"
+    old_dir.mkdir()
+    older = write_csv(
+        old_dir / "2019-05-city-of-london-street.csv",
+        list(rows[0]),
+        [list(r.values()) for r in rows[:-25]],
+    )
+    ws = open_workspace(tmp_path / "ws")
+    import_paths(ws, [older, june])  # both months land in one Parquet file
+    import_paths(ws, [may])
+    with connect(ws) as con:
+        events = dict(
+            con.execute(
+                "SELECT period, count(*) FROM read_parquet(?) GROUP BY period",
+                [events_glob(ws, "street")],
+            ).fetchall()
+        )
+        owners = con.execute("SELECT DISTINCT batch_id FROM event_files").fetchall()
+        current = con.execute("SELECT batch_id FROM batches WHERE status = 'current'").fetchall()
+    assert events == {"2019-05": len(rows), "2019-06": len(read_rows(june))}
+    assert sorted(owners) == sorted(current)
+
+
+def test_a_commit_that_fails_after_rewriting_files_leaves_the_store_byte_identical(
+    tmp_path: Path,
+) -> None:
+    folder = POLICEUK / "city-of-london" / "street"
+    ws = open_workspace(tmp_path / "ws")
+    first = import_paths(ws, [folder / f"2019-0{m}-city-of-london-street.csv.gz" for m in (5, 6)])
+    may = first.files[0].batch_id
+    with connect(ws) as con:
+        row = con.execute("SELECT * FROM batches WHERE batch_id = ?", [may]).fetchone()
+    assert row is not None
+    before = tree_hash(ws.store_dir)
+    # replacing May rewrites the shared file; recording a batch id twice then fails
+    with pytest.raises(duckdb.ConstraintException):
+        store.commit(ws, [], [store.Batch(*row)], {may: "a-newer-batch"})
+    assert tree_hash(ws.store_dir) == before

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from realimpact.data.importing import import_paths
-from realimpact.data.store import connect
+from realimpact.data.store import connect, events_glob
 from realimpact.exceptions import ImportValidationError, Problem
 from realimpact.workspace import Workspace, open_workspace
 from tests.data._store_data import POLICEUK, real_rows, tree_hash, write_csv
@@ -110,8 +110,8 @@ def test_cp1252_file_is_read_with_a_warning_and_strict_rejects_it(
     assert warning.severity == "warning" and "Windows-1252" in warning.message
     with connect(ws) as con:
         locs = con.execute(
-            "SELECT location FROM read_parquet(?)",
-            [str(ws.store_dir / "events/street/force=cleveland/period=2023-01/*.parquet")],
+            "SELECT location FROM read_parquet(?) WHERE force = 'cleveland' AND period = '2023-01'",
+            [events_glob(ws, "street")],
         ).fetchall()
     assert ("On or near Café Street",) in locs
 
@@ -213,7 +213,8 @@ def test_windows_line_endings_import_cleanly(ws: Workspace, tmp_path: Path) -> N
     assert result.warnings == () and result.files[0].rows == len(rows)
     with connect(ws) as con:
         contexts = con.execute(
-            "SELECT DISTINCT context FROM read_parquet(?)",
-            [str(ws.store_dir / "events/street/force=cleveland/period=2023-01/*.parquet")],
+            "SELECT DISTINCT context FROM read_parquet(?) "
+            "WHERE force = 'cleveland' AND period = '2023-01'",
+            [events_glob(ws, "street")],
         ).fetchall()
     assert contexts == [(None,)]  # the last column carries no stray carriage return

@@ -3,22 +3,25 @@
 Layout (designed so a national picture, about 6 million police.uk rows a year, stays fast)::
 
     store/
-      catalogue.duckdb                     batches, monthly count tables, partner values
-      events/street/force=<f>/period=<YYYY-MM>/data_0.parquet
-      events/outcomes/force=<f>/period=<YYYY-MM>/data_0.parquet
-      events/stop_and_search/force=<f>/period=<YYYY-MM>/data_0.parquet
-      events/partner/batch=<sha256[:16]>/data_0.parquet
+      catalogue.duckdb                     batches, event_files, monthly counts, partner values
+      events/<kind>/part-<id>.parquet      event rows of one import chunk (many files each)
+
+``<kind>`` is ``street``, ``outcomes``, ``stop_and_search`` or ``partner``. Every event row
+carries ``batch_id``, ``force``, ``period``, ``month_key`` and ``flags``; the catalogue's
+``event_files`` table says which file holds which batch. Read the rows of a kind with
+``read_parquet('<store>/events/<kind>/*.parquet')`` (see :func:`events_glob`).
 
 Every imported file is a *batch* identified by the SHA-256 of its bytes. A police.uk
-batch owns one partition ``(kind, force, period)``: re-importing the same bytes adds
+batch owns one force-month ``(kind, force, period)``: re-importing the same bytes adds
 nothing, and a different file for the same force and month (a newer police.uk release)
-replaces the partition and is recorded as replacing the older batch. The catalogue keeps
+replaces it and is recorded as replacing the older batch. The catalogue keeps
 ``counts_<kind>`` tables (force, period, month, lsoa, category, n), maintained on import,
 so that monthly series never scan the event files.
 
 Transactions: new Parquet is written to a staging folder outside ``store/`` and validated
-first; only then are the partition folders swapped in and the catalogue updated in one
-DuckDB transaction. If anything fails, the transaction is rolled back and the folders are
+first; stored files that hold replaced batches are rewritten without them, also outside
+``store/``. Only then are the files swapped in (renames) and the catalogue updated in one
+DuckDB transaction. If anything fails, the transaction is rolled back and the files are
 moved back, so the store is left byte-for-byte as it was.
 """
 
@@ -43,12 +46,13 @@ __all__ = [
     "Batch",
     "StoreStatus",
     "connect",
+    "events_glob",
     "reader",
     "release_readers",
     "store_status",
 ]
 
-IMPORTER_VERSION = "1"
+IMPORTER_VERSION = "2"
 CATALOGUE = "catalogue.duckdb"
 POLICE_KINDS = ("street", "outcomes", "stop_and_search")
 
@@ -66,6 +70,7 @@ CREATE TABLE IF NOT EXISTS counts_outcomes (
 CREATE TABLE IF NOT EXISTS counts_stop_and_search (
     force VARCHAR, period VARCHAR, month VARCHAR, object_of_search VARCHAR, outcome VARCHAR,
     n BIGINT);
+CREATE TABLE IF NOT EXISTS event_files (kind VARCHAR, file VARCHAR, batch_id VARCHAR);
 CREATE TABLE IF NOT EXISTS partner_values (
     batch_id VARCHAR, month VARCHAR, lsoa VARCHAR, measure VARCHAR, source VARCHAR,
     value DOUBLE, n BIGINT);
@@ -172,13 +177,23 @@ def events_dir(workspace: Workspace, kind: str) -> Path:
     return workspace.store_dir / "events" / kind
 
 
+def events_glob(workspace: Workspace, kind: str) -> str:
+    """Glob of the event Parquet files of ``kind``, for DuckDB's ``read_parquet``.
+
+    Every row has the source columns plus ``month_key``, ``batch_id``, ``force``,
+    ``period`` and ``flags``; filter on ``force`` and ``period`` for one force-month.
+    """
+    return str(events_dir(workspace, kind) / "*.parquet")
+
+
 @dataclass(frozen=True)
 class StagedKind:
     """Parquet written for one kind, outside the store, waiting to be swapped in."""
 
     kind: str
-    root: Path  # hive-partitioned folder
-    partitions: tuple[str, ...]  # relative partition folders, e.g. "force=x/period=2023-01"
+    root: Path  # folder of staged Parquet files
+    owners: tuple[tuple[str, str], ...]  # (file name, batch_id): which file holds which batch
+    batches: tuple[tuple[str, str | None, str | None], ...]  # (batch_id, force, period)
     counts_sql: str  # SELECT producing rows of the kind's count table, from staged Parquet
 
 
@@ -199,49 +214,111 @@ class _Swap:
 def commit(
     workspace: Workspace, staged: list[StagedKind], batches: list[Batch], replaces: dict[str, str]
 ) -> None:
-    """Swap staged partitions into the store and record batches, atomically.
+    """Swap staged Parquet files into the store and record batches, atomically.
 
-    ``replaces`` maps an old batch id to the new batch id that replaces it.
+    ``replaces`` maps an old batch id to the new batch id that replaces it. Stored files
+    holding replaced batches are rewritten without them (outside the store) before the
+    transaction; the swap then only renames files.
     """
     release_readers()  # DuckDB cannot open one file read-only and read-write in one process
-    trash = workspace.root / f".store-trash-{uuid.uuid4().hex[:8]}"
+    tag = uuid.uuid4().hex[:8]
+    trash = workspace.root / f".store-trash-{tag}"
+    scratch = workspace.root / f".store-rewrite-{tag}"
     swap = _Swap()
-    with connect(workspace, read_only=False) as con:
-        con.execute("BEGIN TRANSACTION")
-        try:
-            for st in staged:
-                _swap_kind(con, workspace, st, swap, trash)
-            _record_batches(con, batches, replaces)
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            swap.undo()
-            raise
+    try:
+        with connect(workspace, read_only=False) as con:
+            rewrites = _rewrite_files(con, workspace, list(replaces), scratch)
+            con.execute("BEGIN TRANSACTION")
+            try:
+                for st in staged:
+                    _swap_kind(con, workspace, st, swap)
+                _swap_rewrites(con, workspace, rewrites, scratch, swap, trash)
+                _record_batches(con, batches, replaces)
+                con.execute("COMMIT")
+            except BaseException:
+                con.execute("ROLLBACK")
+                swap.undo()
+                raise
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
     shutil.rmtree(trash, ignore_errors=True)
 
 
-def _swap_kind(
-    con: duckdb.DuckDBPyConnection, workspace: Workspace, st: StagedKind, swap: _Swap, trash: Path
+@dataclass(frozen=True)
+class _Rewrite:
+    kind: str
+    old: str  # file name in the store
+    new: str | None  # rewritten file in the scratch folder (None: nothing left)
+    keep: tuple[str, ...]  # batch ids the rewritten file holds
+
+
+def _rewrite_files(
+    con: duckdb.DuckDBPyConnection, workspace: Workspace, old_ids: list[str], scratch: Path
+) -> list[_Rewrite]:
+    """Copies, outside the store, of the stored files holding ``old_ids``, without them."""
+    if not old_ids:
+        return []
+    rows = con.execute(
+        "SELECT kind, file, list(batch_id ORDER BY batch_id) FILTER (WHERE NOT "
+        "list_contains(?, batch_id)) FROM event_files WHERE file IN (SELECT file FROM event_files "
+        "WHERE list_contains(?, batch_id)) GROUP BY ALL ORDER BY ALL",
+        [old_ids, old_ids],
+    ).fetchall()
+    out: list[_Rewrite] = []
+    for kind, old, keep in rows:
+        keep = tuple(keep or ())
+        new = None
+        if keep:
+            scratch.mkdir(parents=True, exist_ok=True)
+            new = f"part-{uuid.uuid4().hex[:16]}.parquet"
+            src = str(events_dir(workspace, kind) / old)
+            dst = str(scratch / new).replace("'", "''")
+            con.execute(
+                f"COPY (SELECT * FROM read_parquet(?) WHERE NOT list_contains(?, batch_id)) "
+                f"TO '{dst}' (FORMAT parquet, COMPRESSION zstd)",
+                [src, old_ids],
+            )
+        out.append(_Rewrite(kind, old, new, keep))
+    return out
+
+
+def _swap_rewrites(
+    con: duckdb.DuckDBPyConnection,
+    workspace: Workspace,
+    rewrites: list[_Rewrite],
+    scratch: Path,
+    swap: _Swap,
+    trash: Path,
 ) -> None:
-    target_root = events_dir(workspace, st.kind)
+    for r in rewrites:
+        root = events_dir(workspace, r.kind)
+        swap.move(root / r.old, trash / r.kind / r.old)
+        con.execute("DELETE FROM event_files WHERE kind = ? AND file = ?", [r.kind, r.old])
+        if r.new is not None:
+            swap.move(scratch / r.new, root / r.new)
+            con.executemany(
+                "INSERT INTO event_files VALUES (?, ?, ?)", [[r.kind, r.new, b] for b in r.keep]
+            )
+
+
+def _swap_kind(
+    con: duckdb.DuckDBPyConnection, workspace: Workspace, st: StagedKind, swap: _Swap
+) -> None:
     table = "partner_values" if st.kind == "partner" else f"counts_{st.kind}"
-    for part in st.partitions:
-        keys = dict(kv.split("=", 1) for kv in part.split("/"))
+    for batch_id, force, period in st.batches:
         if st.kind == "partner":
-            con.execute("DELETE FROM partner_values WHERE batch_id LIKE ?", [keys["batch"] + "%"])
+            con.execute("DELETE FROM partner_values WHERE batch_id = ?", [batch_id])
         else:
             con.execute(
-                f"DELETE FROM counts_{st.kind} WHERE force = ? AND period = ?",
-                [keys["force"], keys["period"]],
+                f"DELETE FROM counts_{st.kind} WHERE force = ? AND period = ?", [force, period]
             )
-    if any(st.root.rglob("*.parquet")):
-        con.execute(f"INSERT INTO {table} {st.counts_sql}")  # reads the staged Parquet
-    for part in st.partitions:
-        target = target_root / part
-        if target.exists():
-            swap.move(target, trash / st.kind / part)
-        if (st.root / part).exists():  # a header-only file stages no partition
-            swap.move(st.root / part, target)
+    con.execute(f"INSERT INTO {table} {st.counts_sql}")  # reads the staged Parquet
+    target_root = events_dir(workspace, st.kind)
+    for name in sorted({name for name, _ in st.owners}):
+        swap.move(st.root / name, target_root / name)
+    con.executemany(
+        "INSERT INTO event_files VALUES (?, ?, ?)", [[st.kind, n, b] for n, b in st.owners]
+    )
 
 
 def _record_batches(
