@@ -300,7 +300,8 @@ def _row_problems(
     by_id = {f.src.sha256: f.src for f in files}
     unknown_lsoa: set[str] = set()
     if known is not None:
-        unknown_lsoa = {b for b, code in rep.lsoas.itertuples(index=False) if not known(code)}
+        bad = {c for c in rep.lsoas["lsoa"].unique() if not known(c)}  # each code once
+        unknown_lsoa = set(rep.lsoas.loc[rep.lsoas["lsoa"].isin(bad), "batch_id"])
     out: list[Problem] = []
     for row in rep.checks.to_dict(orient="records"):
         failed = {c for c in _CHECKS if int(row.get(c, 0) or 0) > 0}

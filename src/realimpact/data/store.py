@@ -305,13 +305,20 @@ def _swap_kind(
     con: duckdb.DuckDBPyConnection, workspace: Workspace, st: StagedKind, swap: _Swap
 ) -> None:
     table = "partner_values" if st.kind == "partner" else f"counts_{st.kind}"
-    for batch_id, force, period in st.batches:
-        if st.kind == "partner":
-            con.execute("DELETE FROM partner_values WHERE batch_id = ?", [batch_id])
-        else:
-            con.execute(
-                f"DELETE FROM counts_{st.kind} WHERE force = ? AND period = ?", [force, period]
-            )
+    keys = pd.DataFrame(list(st.batches), columns=["batch_id", "force", "period"], dtype=object)
+    con.register("_staged_batches", keys)  # one DELETE for all the batches' old counts
+    if st.kind == "partner":
+        con.execute(
+            "DELETE FROM partner_values WHERE batch_id IN "
+            "(SELECT batch_id::VARCHAR FROM _staged_batches)"
+        )
+    else:
+        con.execute(
+            f"DELETE FROM counts_{st.kind} USING _staged_batches b "
+            f"WHERE counts_{st.kind}.force = b.force::VARCHAR "
+            f"AND counts_{st.kind}.period = b.period::VARCHAR"
+        )
+    con.unregister("_staged_batches")
     con.execute(f"INSERT INTO {table} {st.counts_sql}")  # reads the staged Parquet
     target_root = events_dir(workspace, st.kind)
     for name in sorted({name for name, _ in st.owners}):
@@ -328,24 +335,16 @@ def _record_batches(
         con.execute(
             "UPDATE batches SET status = 'replaced', replaced_by = ? WHERE batch_id = ?", [new, old]
         )
-    for b in batches:
-        con.execute(
-            "INSERT INTO batches VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                b.batch_id,
-                b.kind,
-                b.force,
-                b.period,
-                b.file_name,
-                b.rows,
-                b.encoding,
-                b.warnings,
-                b.imported_at,
-                b.importer_version,
-                b.status,
-                b.replaced_by,
-            ],
-        )
+    if not batches:
+        return
+    frame = pd.DataFrame([b.to_dict() for b in batches], columns=list(Batch.__dataclass_fields__))
+    con.register("_new_batches", frame)  # one statement for all batches
+    con.execute(
+        "INSERT INTO batches SELECT batch_id, kind, force, period, file_name, rows, "
+        "encoding, warnings, imported_at, importer_version, status, "
+        "replaced_by::VARCHAR FROM _new_batches"
+    )
+    con.unregister("_new_batches")  # (a failed statement aborts the transaction: no cleanup)
 
 
 def current_partitions(workspace: Workspace) -> dict[tuple[str, str, str], str]:
