@@ -33,9 +33,9 @@ def test_framework_tour_prints_stages_matrix_harm_chains_and_case() -> None:
 
 
 def test_demo_command_runs_with_and_without_json(workspace_dir: Path) -> None:
-    result = CliRunner().invoke(app, ["demo"], env={"COLUMNS": "120"})
+    result = CliRunner().invoke(app, ["demo", "--tour"], env={"COLUMNS": "120"})
     assert result.exit_code == 0, result.output
     assert "Operation Nemesis" in result.stdout
-    result = CliRunner().invoke(app, ["demo", "--json"])
+    result = CliRunner().invoke(app, ["demo", "--tour", "--json"])
     assert result.exit_code == 0, result.output
     assert len(json.loads(result.stdout)["framework"]["stages"]) == 6

@@ -142,8 +142,8 @@ class ValueForMoney:
     def summary(self) -> str:
         lines = [
             self.sentence(),
-            f"  operation cost £{self.operation_cost:,.0f}; crime costs avoided "
-            f"£{self.benefit:,.0f}",
+            f"  operation cost {_gbp(self.operation_cost)[:-3]}; crime costs avoided "
+            f"{_gbp(self.benefit)[:-3]}",
         ]
         if self.unverified:
             lines.append("  NOT VERIFIED unit costs used for: " + ", ".join(self.unverified))

@@ -66,7 +66,7 @@ class DemoResult:
             [
                 f"Workspace: {self.workspace}",
                 f"Imported the shipped Cleveland sample: {self.imported}",
-                f"NOTE: {self.hypothetical}",
+                f"NOTE -- HYPOTHETICAL OPERATION: {self.hypothetical}",
                 "",
                 self.evaluation.summary(),
             ]
