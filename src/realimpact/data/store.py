@@ -275,7 +275,7 @@ def _rewrite_files(
             dst = str(scratch / new).replace("'", "''")
             con.execute(
                 f"COPY (SELECT * FROM read_parquet(?) WHERE NOT list_contains(?, batch_id)) "
-                f"TO '{dst}' (FORMAT parquet, COMPRESSION zstd)",
+                f"TO '{dst}' (FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1)",
                 [src, old_ids],
             )
         out.append(_Rewrite(kind, old, new, keep))
