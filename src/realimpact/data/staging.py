@@ -196,7 +196,8 @@ def _with_exact_duplicates(
     """
     chk = con.execute(
         f"SELECT batch_id, count(*) AS rows, {', '.join(sql_counts)}, "
-        "count(crime_id) - count(DISTINCT hash(crime_id)) AS id_repeats "
+        "count(crime_id) - count(DISTINCT hash(crime_id)) FILTER (crime_id IS NOT NULL) "
+        "AS id_repeats "
         f"FROM {scan} GROUP BY batch_id"
     ).df()
     suspects = chk.loc[chk["id_repeats"] > 0, "batch_id"].tolist()
