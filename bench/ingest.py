@@ -15,7 +15,10 @@ Data: the real street files in ``/work/shared/data/policeuk-*/street`` (else the
 sample), replicated with the Month column shifted by 3 years per replica so that every
 file is a distinct force-month (written once to a cache folder in the temp dir).
 
-Usage: ``python bench/ingest.py [--replicas 6] [--keep]``
+With ``--repeats n`` every engine runs n times, interleaved, and the median time is shown
+(the shared machine's load drifts by a factor of 2 or more within minutes).
+
+Usage: ``python bench/ingest.py [--replicas 6] [--repeats 3] [--keep]``
 """
 
 from __future__ import annotations
@@ -92,10 +95,12 @@ def _files(folders: list[str]) -> list[str]:
 # ---- tasks run in subprocesses -------------------------------------------------------------
 
 
-def task_realimpact(folders: list[str], ws_dir: str) -> dict[str, float]:
+def task_realimpact(folders: list[str], ws_dirs: list[str]) -> dict[str, float]:
+    """Import into the first of ``ws_dirs`` not used yet (a fresh store each repeat)."""
     from realimpact.data.importing import import_paths
     from realimpact.workspace import open_workspace
 
+    ws_dir = next(d for d in ws_dirs if not Path(d).exists())
     ws = open_workspace(ws_dir)
     t = time.perf_counter()
     result = import_paths(ws, folders)
@@ -179,6 +184,24 @@ def _child(argv: list[str]) -> None:
     print(json.dumps(out))
 
 
+def run_many(
+    tasks: dict[str, tuple[str, dict[str, object]]], repeats: int
+) -> dict[str, dict[str, float]]:
+    """Run every task ``repeats`` times, interleaved (the machine's load drifts), and keep
+    the median seconds and the largest peak memory of each."""
+    runs: dict[str, list[dict[str, float]]] = {name: [] for name in tasks}
+    for _ in range(repeats):
+        for name, (task, payload) in tasks.items():
+            runs[name].append(run(task, **payload))
+    out = {}
+    for name, rs in runs.items():
+        best = dict(rs[0])
+        best["seconds"] = statistics.median(r["seconds"] for r in rs)
+        best["max_rss_mb"] = max(r["max_rss_mb"] for r in rs)
+        out[name] = best
+    return out
+
+
 def run(task: str, **payload: object) -> dict[str, float]:
     proc = subprocess.run(
         [sys.executable, __file__, "--child", task, json.dumps(payload)],
@@ -194,6 +217,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--replicas", type=int, default=6, help="replicas at 1x (default 6)")
     parser.add_argument("--keep", action="store_true", help="keep the replicated CSV cache")
+    parser.add_argument(
+        "--repeats", type=int, default=1, help="runs per engine, interleaved; median (default 1)"
+    )
     args = parser.parse_args()
     t = time.perf_counter()
     folders = build_replicas(args.replicas * max(SCALES))
@@ -205,12 +231,16 @@ def main() -> None:
     for scale in SCALES:
         subset = [str(f) for f in folders[: args.replicas * scale]]
         ws_dir = tempfile.mkdtemp(prefix="bench-ws-")
-        res = {
-            "bare DuckDB scan": run("duckdb", folders=subset),
-            "realimpact import": run("realimpact", folders=subset, ws_dir=ws_dir + "/ws"),
-            "pandas read_csv+groupby": run("pandas", folders=subset),
-            "pandas, usecols=3": run("pandas", folders=subset, usecols=True),
-        }
+        fresh = [f"{ws_dir}/ws{i}" for i in range(args.repeats)]  # each import into a new store
+        res = run_many(
+            {
+                "bare DuckDB scan": ("duckdb", {"folders": subset}),
+                "realimpact import": ("realimpact", {"folders": subset, "ws_dirs": fresh}),
+                "pandas read_csv+groupby": ("pandas", {"folders": subset}),
+                "pandas, usecols=3": ("pandas", {"folders": subset, "usecols": True}),
+            },
+            args.repeats,
+        )
         bare, pandas = res["bare DuckDB scan"], res["pandas read_csv+groupby"]
         for name, r in res.items():
             print(
@@ -221,7 +251,7 @@ def main() -> None:
         ri = res["realimpact import"]
         mem = ri["max_rss_mb"] / pandas["max_rss_mb"]
         print(f"{'':>5} {'':>10} | realimpact peak memory = {mem:.2f} x pandas (all columns)")
-        s = run("series", ws_dir=ws_dir + "/ws")
+        s = run("series", ws_dir=fresh[0])
         print(
             f"{'':>5} {'':>10} | series, 1 area (5 LSOAs)  {s['one_area'] * 1000:>8.1f} ms  "
             f"= bare scan / {bare['seconds'] / s['one_area']:,.0f}"
