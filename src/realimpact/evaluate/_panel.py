@@ -7,15 +7,19 @@ module parses the time column into ordered labels, validates the panel (reportin
 pre and post.
 
 Time columns may hold ``YYYY-MM`` strings, dates, pandas Periods or integers (row
-numbers). Monthly data are labelled ``YYYY-MM``; anything else keeps its own labels in
-sorted order.
+numbers). Monthly data (at most one date per calendar month) are labelled ``YYYY-MM``;
+finer dates (daily, weekly) are labelled ``YYYY-MM-DD``; anything else keeps its own
+labels in sorted order. :func:`read_table` reads the CSV dialects met in published
+benchmark files (commas, semicolons, tabs, or spaces with a quoted header).
 """
 
 from __future__ import annotations
 
+import csv
 import difflib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
@@ -27,6 +31,7 @@ __all__ = [
     "PeriodSplit",
     "TimeIndex",
     "parse_time",
+    "read_table",
     "split_periods",
     "time_labels",
     "validate_panel",
@@ -67,6 +72,8 @@ def _label_of(value: Any, frequency: Frequency) -> str:
             return str(pd.Period(value, freq="M"))
         except (ValueError, TypeError):
             return str(value)
+    if isinstance(value, pd.Timestamp):
+        return value.strftime("%Y-%m-%d")
     return str(value)
 
 
@@ -78,10 +85,8 @@ def _sort_key(value: Any) -> tuple[int, float, str]:
         return (1, 0.0, str(value))
 
 
-def _as_monthly(values: pd.Series) -> pd.PeriodIndex | None:
-    """Parse values as months, or None when they are not all months."""
-    if isinstance(values.dtype, pd.PeriodDtype):
-        return pd.PeriodIndex(values).asfreq("M")
+def _as_dates(values: pd.Series) -> pd.Series | None:
+    """Parse values as dates, or None when they are numbers or not all dates."""
     if pd.api.types.is_integer_dtype(values) or pd.api.types.is_float_dtype(values):
         return None
     try:
@@ -90,7 +95,33 @@ def _as_monthly(values: pd.Series) -> pd.PeriodIndex | None:
         return None
     if parsed.isna().any():
         return None
-    return pd.PeriodIndex(parsed, freq="M")
+    return pd.Series(parsed)
+
+
+def _as_monthly(values: pd.Series) -> pd.PeriodIndex | None:
+    """Parse values as months, or None when they are not months.
+
+    Dates count as months only when no two distinct dates fall in one calendar month;
+    daily or weekly dates would otherwise collapse into duplicate months.
+    """
+    if isinstance(values.dtype, pd.PeriodDtype):
+        return pd.PeriodIndex(values).asfreq("M")
+    parsed = _as_dates(values)
+    if parsed is None:
+        return None
+    months = pd.PeriodIndex(parsed, freq="M")
+    if parsed.nunique() > len(set(months)):
+        return None
+    return months
+
+
+def _day_labels(values: pd.Series) -> list[str] | None:
+    """ISO labels (``YYYY-MM-DD``, with the time when not midnight) of finer-than-month dates."""
+    parsed = _as_dates(values)
+    if parsed is None:
+        return None
+    timed = bool((parsed != parsed.dt.normalize()).any())
+    return [t.isoformat(sep=" ") if timed else t.strftime("%Y-%m-%d") for t in parsed]
 
 
 def time_labels(values: Sequence[Any] | pd.Series) -> tuple[list[str], Frequency]:
@@ -99,6 +130,9 @@ def time_labels(values: Sequence[Any] | pd.Series) -> tuple[list[str], Frequency
     monthly = _as_monthly(series)
     if monthly is not None:
         return [str(p) for p in monthly], "monthly"
+    days = _day_labels(series)
+    if days is not None:
+        return days, "other"
     return [str(v) for v in series], "other"
 
 
@@ -133,6 +167,14 @@ def parse_time(values: Sequence[Any] | pd.Series) -> TimeIndex:
             positions=positions,
             frequency="monthly",
             months=tuple(int(p.month) for p in uniq),
+        )
+    days = _day_labels(series)
+    if days is not None:
+        uniq_days = sorted(set(days))
+        return TimeIndex(
+            labels=tuple(uniq_days),
+            positions=tuple(range(len(uniq_days))),
+            frequency="other",
         )
     uniq_values = sorted(set(series.tolist()), key=_sort_key)
     return TimeIndex(
@@ -381,3 +423,48 @@ def validate_panel(
     out["_pos"] = [pos[lab] for lab in labels]
     keys = [unit, "_pos"] if unit else ["_pos"]
     return out.sort_values(keys).reset_index(drop=True)
+
+
+def _separator(header: str) -> str:
+    """The delimiter of a CSV from its header line: ``;``, ``,``, tab, else whitespace."""
+    for sep in (";", "\t", ","):
+        if sep in header:
+            return sep
+    return r"\s+"
+
+
+def read_table(path: str | Path) -> pd.DataFrame:
+    """Read a CSV in any of the dialects published benchmark files use.
+
+    The delimiter is taken from the header line: semicolon (``synthdid``'s
+    ``california_prop99.csv``), tab, comma, or runs of spaces with double-quoted names
+    (CausalImpact's ``volks_data.csv``). A UTF-8 byte-order mark is ignored. Empty
+    fields are read as missing values.
+
+    Raises
+    ------
+    ConfigError
+        When the file does not exist or cannot be parsed (naming the file and the fix).
+    """
+    file = Path(path)
+    if not file.is_file():
+        raise ConfigError(
+            "input file not found",
+            [Problem(f"{file} does not exist", "Give the path of a CSV file.", file=str(file))],
+        )
+    with file.open(encoding="utf-8-sig") as handle:
+        header = handle.readline()
+    sep = _separator(header)
+    try:
+        return pd.read_csv(file, sep=sep, encoding="utf-8-sig", quotechar='"')
+    except (ValueError, csv.Error, pd.errors.ParserError) as err:
+        raise ConfigError(
+            f"{file}: not a readable CSV",
+            [
+                Problem(
+                    str(err).splitlines()[0],
+                    "Save the table as CSV with one header line.",
+                    file=str(file),
+                )
+            ],
+        ) from None

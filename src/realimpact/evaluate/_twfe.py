@@ -12,6 +12,10 @@ operations, so a placebo run costs milliseconds. The variance of :math:`\\hat\\d
 cluster-robust sandwich. Units and periods whose counts are all zero carry no
 information about :math:`\\delta` and are dropped before fitting.
 Checked against statsmodels ``GLM`` with dummy variables in ``tests/evaluate/test_did.py``.
+
+``family="gaussian"`` fits the linear model :math:`y_{it} = \\alpha_i + \\lambda_t + \\delta
+d_{it} + e_{it}` (ordinary two-way fixed-effects DiD, as in Arkhangelsky et al. 2021,
+Table 1) by one unweighted demeaning; no units are dropped.
 """
 
 from __future__ import annotations
@@ -105,10 +109,12 @@ def fit_twfe(
 ) -> FEFit:
     """Fit the two-way FE count model for one regressor ``d``.
 
-    ``family``: ``poisson``, ``quasipoisson`` or ``negbin`` (``alpha`` fixed, or
-    estimated by Cameron-Trivedi from the Poisson fit). ``covariance``: ``none``
-    (model-based) or ``cluster`` (by unit).
+    ``family``: ``poisson``, ``quasipoisson``, ``negbin`` (``alpha`` fixed, or
+    estimated by Cameron-Trivedi from the Poisson fit) or ``gaussian`` (linear, levels).
+    ``covariance``: ``none`` (model-based) or ``cluster`` (by unit).
     """
+    if family == "gaussian":
+        return _fit_linear(y, d, (unit_codes, time_codes), covariance)
     keep = _keep(y, (unit_codes, time_codes))
     y, d = y[keep], d[keep]
     codes = (_recode(unit_codes[keep]), _recode(time_codes[keep]))
@@ -133,6 +139,28 @@ def fit_twfe(
     fitted = np.zeros(len(keep))
     fitted[keep] = mu
     return FEFit(delta, float(np.sqrt(var)), df, fitted, a, disp)
+
+
+def _fit_linear(y: Array, d: Array, raw_codes: tuple[IntArray, IntArray], covariance: str) -> FEFit:
+    """Least-squares two-way FE with one regressor (Frisch-Waugh-Lovell, unit weights)."""
+    codes = (_recode(raw_codes[0]), _recode(raw_codes[1]))
+    w = np.ones(len(y))
+    yt = _demean(y.astype(np.float64), w, codes, 1e-12)
+    dt = _demean(d.astype(np.float64), w, codes, 1e-12)
+    info = float(np.sum(dt * dt))
+    delta = float(np.sum(dt * yt) / info) if info > 0 else 0.0
+    resid = yt - delta * dt
+    n_par = int(codes[0].max()) + int(codes[1].max()) + 2
+    df = float(max(len(y) - n_par, 1))
+    sigma2 = float(np.sum(resid**2) / df)
+    var = sigma2 / info if info > 0 else float("inf")
+    if covariance == "cluster" and info > 0:
+        score = np.bincount(codes[0], weights=dt * resid)
+        g = len(score)
+        var = float(np.sum(score**2)) / info**2 * g / max(g - 1, 1) * (len(y) - 1) / df
+        df = float(max(g - 1, 1))
+    fitted = np.asarray(y - resid, dtype=np.float64)
+    return FEFit(delta, float(np.sqrt(var)), df, fitted, None, sigma2)
 
 
 def codes_of(values: Any) -> IntArray:

@@ -19,6 +19,12 @@ for :math:`\\delta` is :math:`\\hat\\delta \\pm q` with :math:`q` the ``ci_level
 exactly when the treated estimate is more extreme than that share of placebos (in the
 spirit of Conley & Taber 2011). ``inference="cluster"`` uses cluster-robust errors by
 unit. The parallel-trends assumption is checked with a treated-specific linear pre-trend.
+
+Continuous outcomes (rates, packs per capita, prices) use ``family="gaussian"``: the
+linear model :math:`y_{it} = \\alpha_i + \\lambda_t + \\delta D_{it} + e_{it}`, whose
+:math:`\\hat\\delta` is the classic DiD in levels (Arkhangelsky et al. 2021, AER 111(12),
+Table 1: -27.3 packs for Proposition 99). The default ``family="auto"`` picks ``negbin``
+when every outcome is a non-negative whole number and ``gaussian`` otherwise.
 """
 
 from __future__ import annotations
@@ -40,6 +46,7 @@ from realimpact.exceptions import ConfigError, MethodWarning, Problem
 __all__ = ["difference_in_differences"]
 
 Array = NDArray[np.float64]
+Family = Literal["auto", "negbin", "poisson", "quasipoisson", "gaussian"]
 
 
 def _treated_list(treated: str | Sequence[str], units: Sequence[str], unit: str) -> list[str]:
@@ -88,12 +95,24 @@ def _pretrend(
     from scipy import stats
 
     p = float(2 * stats.t.sf(abs(fit.delta / fit.se), fit.df_resid)) if fit.se > 0 else 1.0
+    if family == "gaussian":
+        size = f"{fit.delta / 12.0:.3g} {outcome} per period"
+    else:
+        size = f"rate ratio {math.exp(fit.delta):.3f} per year"
     return Diagnostic(
         "parallel pre-trends",
         bool(p >= 0.05),
-        f"treated-specific pre-trend rate ratio {math.exp(fit.delta):.3f} per year (p = {p:.3g})",
+        f"treated-specific pre-trend {size} (p = {p:.3g})",
         p,
     )
+
+
+def _resolve_family(family: str, y: Array) -> str:
+    """``auto``: negbin for non-negative whole numbers (counts), gaussian otherwise."""
+    if family != "auto":
+        return family
+    counts = bool(np.all(y >= 0) and np.all(np.floor(y) == y))
+    return "negbin" if counts else "gaussian"
 
 
 def difference_in_differences(
@@ -105,7 +124,7 @@ def difference_in_differences(
     treated: str | Sequence[str],
     start: Any,
     end: Any = None,
-    family: Literal["negbin", "poisson", "quasipoisson"] = "negbin",
+    family: Family = "auto",
     inference: Literal["permutation", "cluster"] = "permutation",
     ci_level: float = 0.95,
     seed: int = 0,
@@ -122,7 +141,9 @@ def difference_in_differences(
     start, end
         First and optional last post-intervention period.
     family
-        ``"negbin"`` (default), ``"poisson"`` or ``"quasipoisson"``.
+        ``"auto"`` (default: ``"negbin"`` for counts, ``"gaussian"`` for any other
+        numbers), ``"negbin"``, ``"poisson"``, ``"quasipoisson"`` (log link, rate ratio)
+        or ``"gaussian"`` (linear two-way fixed effects in levels).
     inference
         ``"permutation"`` (default; placebo assignment to controls, seeded) or
         ``"cluster"`` (cluster-robust by unit; needs many units).
@@ -155,7 +176,10 @@ def difference_in_differences(
     >>> 0.5 < res.extra["rate_ratio"] < 0.9
     True
     """
-    frame = validate_panel(data, unit=unit, time=time, outcome=outcome, start=start, end=end)
+    counts = family not in ("auto", "gaussian")
+    frame = validate_panel(
+        data, unit=unit, time=time, outcome=outcome, start=start, end=end, counts=counts
+    )
     index = parse_time(frame[time])
     split = split_periods(index, start, end, min_pre=2)
     frame = frame[frame["_t"].isin(split.pre + split.post)].reset_index(drop=True)
@@ -165,8 +189,9 @@ def difference_in_differences(
     controls = [u for u in units if u not in treated_units]
     start_pos = index.position_of(split.start)
     y = frame[outcome].to_numpy(dtype=float)
+    family = _resolve_family(family, y)  # type: ignore[assignment]
     mask = np.asarray(frame[unit].isin(treated_units), dtype=np.float64)
-    if y[mask > 0].sum() == 0:
+    if family != "gaussian" and y[mask > 0].sum() == 0:
         raise ConfigError(
             "difference_in_differences: nothing to compare",
             [Problem("the treated units have no events in any period.", "Check the outcome.")],
@@ -287,7 +312,8 @@ def _result(
     delta, lo_d, hi_d, p = inf
     tr = mask > 0
     mu = fit.fitted
-    cf_unit = mu * np.exp(-delta * d)
+    linear = family == "gaussian"
+    cf_unit = mu - delta * d if linear else mu * np.exp(-delta * d)
     per = pd.DataFrame(
         {"t": frame["_t"][tr], "pos": frame["_pos"][tr], "y": frame[outcome][tr], "cf": cf_unit[tr]}
     )
@@ -298,8 +324,19 @@ def _result(
     est = float(np.mean(obs[post] - cf[post]))
     cf_mean = float(np.mean(cf[post]))
     rr, rr_lo, rr_hi = math.exp(delta), math.exp(lo_d), math.exp(hi_d)
-    lower = np.where(post, cf * rr / rr_hi, cf)
-    upper = np.where(post, cf * rr / rr_lo, cf)
+    k = len(treated)
+    ci: tuple[float | None, float | None]
+    relative: float | None
+    if linear:
+        lower = np.where(post, cf + k * (delta - hi_d), cf)
+        upper = np.where(post, cf + k * (delta - lo_d), cf)
+        ci = (k * lo_d, k * hi_d)
+        relative = 100 * est / cf_mean if cf_mean != 0 else None
+    else:
+        lower = np.where(post, cf * rr / rr_hi, cf)
+        upper = np.where(post, cf * rr / rr_lo, cf)
+        ci = (cf_mean * (rr_lo - 1), cf_mean * (rr_hi - 1)) if cf_mean > 0 else (None, None)
+        relative = 100 * (rr - 1)
     series = EffectSeries.from_arrays(
         list(agg["t"]), obs.tolist(), cf.tolist(), lower.tolist(), upper.tolist(), start_label
     )
@@ -312,15 +349,16 @@ def _result(
         method="difference_in_differences",
         estimand=(
             "mean change per period in the treated total against control units' change "
-            "(two-way fixed effects on the log scale; comparison group: Maryland level 3)"
+            f"(two-way fixed effects {'in levels' if linear else 'on the log scale'}; "
+            "comparison group: Maryland level 3)"
         ),
         estimate=est,
-        ci_low=cf_mean * (rr_lo - 1) if cf_mean > 0 else None,
-        ci_high=cf_mean * (rr_hi - 1) if cf_mean > 0 else None,
+        ci_low=ci[0],
+        ci_high=ci[1],
         p_value=p,
         unit=f"{outcome} per period",
         ci_level=ci_level,
-        relative_estimate=100 * (rr - 1),
+        relative_estimate=relative,
         series=series,
         diagnostics=tuple(diag),
         warnings=tuple(warn),
@@ -336,9 +374,11 @@ def _result(
         seed=seed,
         maryland_level=3,
         extra={
-            "rate_ratio": rr,
-            "rate_ratio_ci": [rr_lo, rr_hi],
-            "log_rate_ratio": delta,
+            "rate_ratio": None if linear else rr,
+            "rate_ratio_ci": None if linear else [rr_lo, rr_hi],
+            "log_rate_ratio": None if linear else delta,
+            "coefficient": delta,
+            "coefficient_ci": [lo_d, hi_d],
             "cumulative_effect": float(np.sum(obs[post] - cf[post])),
             "negbin_alpha": fit.alpha,
             "controls": controls,
