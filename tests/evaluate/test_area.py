@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from realimpact.data.areas import area_from_lsoas, buffer_area, save_area
 from realimpact.data.importing import import_paths
 from realimpact.evaluate.area import AreaEvaluation, evaluate_area
+from realimpact.evaluate.calibration import leave_one_out_calibration
 from realimpact.workspace import Workspace, open_workspace
 
 STREET = Path(__file__).parents[2] / "src/realimpact/sample_data/policeuk/cleveland/street"
@@ -44,6 +46,7 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
 @pytest.fixture(scope="module")
 def evaluation(workspace: Workspace) -> AreaEvaluation:
     # DiD (permutation inference, the slowest method) is exercised by tests/cli/test_demo.py.
+    # Default calibration: 100 untreated placebo areas of Cleveland for ITS and STS.
     return evaluate_area(
         workspace, "mbro-013", start="2024-07", cost=50_000, seed=1, methods=("its", "synth", "sts")
     )
@@ -128,16 +131,78 @@ def test_area_with_named_buffer_and_controls_uses_them(workspace: Workspace) -> 
     assert ev.value_for_money is None  # no cost given
 
 
-def test_area_calibration_reports_false_positive_rates_on_untreated_areas(
+def test_area_its_p_value_and_interval_are_placebo_calibrated_by_default(
+    evaluation: AreaEvaluation,
+) -> None:
+    its = evaluation.counts.results["its"]
+    cal = evaluation.calibration["its"]
+    assert cal.n_areas == 100 and cal.group_size == 3 and cal.seed == 1
+    assert its.params["inference"] == "in-space placebo"
+    model = its.extra["model_based"]
+    assert (model["p_value"], model["ci_low"]) != (its.p_value, its.ci_low)
+    # independent recomputation of the rank p-value from the stored placebo runs (exact)
+    stats = np.array([r.statistic for r in cal.runs])
+    rel = its.relative_estimate
+    assert rel is not None
+    expected = (1 + np.sum(np.abs(stats) >= abs(rel))) / (1 + len(stats))
+    assert its.p_value == pytest.approx(expected, abs=1e-12)
+    # the interval excludes zero only when the calibrated p-value is below alpha
+    assert (its.ci_low > 0 or its.ci_high < 0) == (its.p_value < 0.05)  # type: ignore[operator]
+
+
+def test_area_placebo_calibrated_its_flags_untreated_areas_at_no_more_than_nominal(
+    evaluation: AreaEvaluation,
+) -> None:
+    # each placebo area judged against the other 99 by the same rank rule: under the null
+    # the flagged share must be consistent with alpha (Clopper-Pearson lower bound <= 5%)
+    loo = leave_one_out_calibration(evaluation.calibration["its"])
+    assert loo.calibrated, loo.summary()
+    assert loo.false_positive_rate <= 0.05 + 0.05  # nominal plus about two binomial SEs
+
+
+def test_area_calibration_block_and_inference_are_in_json_and_summary(
+    evaluation: AreaEvaluation,
+) -> None:
+    d = json.loads(json.dumps(evaluation.to_dict()))
+    block = d["calibration"]["its"]
+    assert block["n_areas"] == 100 and block["seed"] == 1
+    assert block["ci_low"] <= block["false_positive_rate"] <= block["ci_high"]
+    assert block["n_flagged"] == round(100 * block["false_positive_rate"])
+    assert d["params"]["calibrate"] == 100
+    assert d["inference"]["its"].startswith("placebo-calibrated")
+    assert "calibrated by construction" in d["inference"]["synth"]
+    text = evaluation.summary()
+    assert "Placebo check of the model-based tests" in text
+    assert "in-space placebo inference" in text
+    assert not any("NOT calibrated" in w for w in evaluation.warnings)
+
+
+def test_area_verdict_reads_the_calibrated_intervals(evaluation: AreaEvaluation) -> None:
+    readings = {r.method: r for r in evaluation.verdict.readings}
+    its = evaluation.counts.results["its"]
+    r = readings[its.method]
+    assert (r.ci_low, r.ci_high, r.p_value) == (its.ci_low, its.ci_high, its.p_value)
+    assert r.inference == "in-space placebo"
+    direction = "fall" if its.ci_high < 0 else "rise" if its.ci_low > 0 else None  # type: ignore[operator]
+    assert r.direction == (direction or "no detectable change")
+
+
+def test_area_without_calibration_warns_that_p_values_are_model_based(
     workspace: Workspace,
 ) -> None:
-    ev = evaluate_area(workspace, "mbro-013", start="2024-07", methods=("its",), calibrate=20)
-    cal = ev.calibration["its"]
-    assert cal.n_areas == 20 and cal.group_size == 3
-    assert 0.0 <= cal.false_positive_rate <= 1.0
-    assert "Placebo calibration" in ev.summary()
-    readings = {r.method: r for r in ev.verdict.readings}
-    its = readings["interrupted_time_series"]
-    # a method significantly miscalibrated on this force is set aside, otherwise kept
-    assert its.checks_passed == (cal.calibrated and its.checks_passed)
-    assert ev.to_dict()["calibration"]["its"]["n_areas"] == 20
+    ev = evaluate_area(workspace, "mbro-013", start="2024-07", methods=("its",), calibrate=0)
+    assert ev.calibration == {}
+    assert any("NOT calibrated" in w for w in ev.warnings)
+    assert any("NOT calibrated" in c for c in ev.verdict.caveats)
+    assert ev.inference["its"].startswith("model-based, NOT calibrated")
+    assert "inference" not in ev.counts.results["its"].params
+    assert "warning: ITS and STS p-values" in ev.summary()
+
+
+def test_area_with_too_few_placebo_areas_keeps_model_based_inference_and_warns(
+    workspace: Workspace,
+) -> None:
+    ev = evaluate_area(workspace, "mbro-013", start="2024-07", methods=("its",), calibrate=8)
+    assert ev.calibration["its"].n_areas == 8
+    assert "model_based" not in ev.counts.results["its"].extra
+    assert any("too few for calibrated inference" in w for w in ev.warnings)

@@ -118,7 +118,7 @@ def _evaluation(
 ) -> None:
     ws = open_workspace(workspace or DEMO_WORKSPACE, create=True)
     bar = progress_bar(transient=True, disable=json_output)
-    task = bar.add_task("demo", total=len(methods) * 2 + 7)
+    task = bar.add_task("demo", total=len(methods) * 2 + 9)
     with bar, warnings.catch_warnings():
         warnings.simplefilter("ignore", MethodWarning)
         result = evaluation_demo(

@@ -7,6 +7,7 @@ Commands::
     realimpact evaluate series CSV --outcome C --start T [--time-col C]
     realimpact evaluate wdq --target B A --buffer B A --control B A
     realimpact evaluate wdd --target B A --control B A [--buffer B A] [--buffer-control B A]
+    realimpact evaluate calibrate AREA|--panel CSV --method its|sts|did --n N --seed S
 
 Each command calls one library function and renders its result (``--json`` for JSON).
 """
@@ -140,9 +141,10 @@ def area_cmd(
         int,
         typer.Option(
             "--calibrate",
-            help="Placebo areas on which to measure ITS/STS false-positive rates (0 = off).",
+            help="Untreated placebo areas of the force for calibrated ITS/STS p-values and "
+            "intervals (0 = off: model-based, with a warning).",
         ),
-    ] = 0,
+    ] = 100,
     seed: SeedOpt = 0,
     workspace: WorkspaceOpt = None,
     json_output: JsonOpt = False,
@@ -338,6 +340,127 @@ def wdd_cmd(
 
     result = wdd(target, control, buffer=buffer, buffer_control=buffer_control, ci_level=ci_level)
     _render(result, json_output)
+
+
+def _panel_calibration(
+    csv: Path, unit_col: str | None, time_col: str | None, outcome: str | None, **kw: Any
+) -> Any:
+    from realimpact.evaluate.calibration import placebo_calibration
+
+    need = {"--unit-col": unit_col, "--time-col": time_col, "--outcome": outcome}
+    missing = [k for k, v in need.items() if not v]
+    if missing:
+        raise ConfigError(
+            "evaluate calibrate --panel: missing options",
+            [
+                Problem(f"{k} is required with --panel", f"Name the {k[2:]} column.", file=str(csv))
+                for k in missing
+            ],
+        )
+    data = _read_csv(csv)
+    assert unit_col and time_col and outcome
+    start = _typed(data, time_col, kw.pop("start"))
+    end = _typed(data, time_col, kw.pop("end"))
+    return placebo_calibration(
+        data, unit=unit_col, time=time_col, outcome=outcome, start=start, end=end, **kw
+    )
+
+
+@app.command("calibrate")
+@command
+def calibrate_cmd(
+    area: Annotated[
+        str | None, typer.Argument(help="Saved area whose force supplies the placebo areas.")
+    ] = None,
+    panel: Annotated[
+        Path | None, typer.Option("--panel", help="Or: long CSV of small units x periods.")
+    ] = None,
+    unit_col: Annotated[str | None, typer.Option("--unit-col", help="Unit column.")] = None,
+    time_col: Annotated[str | None, typer.Option("--time-col", help="Time column.")] = None,
+    outcome: Annotated[str | None, typer.Option("--outcome", help="Count column.")] = None,
+    method: Annotated[str, typer.Option("--method", "-m", help="its, sts or did.")] = "its",
+    n: Annotated[int, typer.Option("--n", help="Number of untreated placebo areas.")] = 100,
+    group_size: Annotated[
+        int, typer.Option("--group-size", help="Units per placebo area (--panel only).")
+    ] = 5,
+    start: Annotated[
+        str | None,
+        typer.Option("--start", help="Start period for every run (default: random per run)."),
+    ] = None,
+    end: Annotated[str | None, typer.Option("--end", help="Last period.")] = None,
+    alpha: Annotated[float, typer.Option("--alpha", help="Nominal level of the test.")] = 0.05,
+    seed: SeedOpt = 0,
+    workspace: WorkspaceOpt = None,
+    json_output: JsonOpt = False,
+) -> None:
+    """Placebo check: how often does a method flag untreated areas of your data?
+
+    Runs the method on N untreated pseudo-areas (random groups of units, no intervention)
+    and prints the false-positive rate at --alpha with its Clopper-Pearson interval and
+    whether the method passes (the interval reaches down to alpha). Give a saved AREA
+    (placebo areas of its size from its force, itself and its adjacent buffer excluded) or
+    --panel CSV with --unit-col, --time-col and --outcome.
+
+    Example: realimpact evaluate calibrate demo-target --method its --n 100 --start 2024-07
+    """
+    if (area is None) == (panel is None):
+        raise ConfigError(
+            "evaluate calibrate: give an AREA or --panel CSV",
+            [
+                Problem(
+                    "both an area and --panel were given"
+                    if area
+                    else "neither an area nor --panel was given",
+                    "Name one saved area, or pass --panel with a long CSV.",
+                    column="AREA/--panel",
+                )
+            ],
+        )
+    if method not in ("its", "sts", "did"):
+        raise ConfigError(
+            "evaluate calibrate: unknown method",
+            [Problem(f"method {method!r} is not its, sts or did", "Use --method its, sts or did.")],
+        )
+    bar = progress_bar(transient=True, disable=json_output)
+    task = bar.add_task(f"placebo runs of {method}", total=n)
+
+    def tick(i: int, total: int) -> None:
+        bar.update(task, completed=i, total=total)
+
+    common: dict[str, Any] = {
+        "method": method,
+        "n_areas": n,
+        "start": start,
+        "end": end,
+        "alpha": alpha,
+        "seed": seed,
+        "progress": tick,
+    }
+    with bar, _quiet():
+        if panel is not None:
+            result = _panel_calibration(
+                panel, unit_col, time_col, outcome, group_size=group_size, **common
+            )
+        else:
+            from realimpact.evaluate.area import calibrate_area
+
+            assert area is not None
+            result = calibrate_area(get_workspace(workspace), area, **common)
+    if json_output:
+        emit_json({**result.to_dict(), "passes": result.calibrated})
+        return
+    console.print(result.summary(), markup=False, highlight=False)
+    console.print(
+        f"{'PASSES' if result.calibrated else 'FAILS'}: "
+        + (
+            "the nominal rate lies within the interval or above it"
+            if result.calibrated
+            else "untreated areas are flagged significantly more often than alpha; use "
+            "calibrated (placebo) inference for this method on these data"
+        ),
+        markup=False,
+        highlight=False,
+    )
 
 
 def register(root: typer.Typer) -> None:

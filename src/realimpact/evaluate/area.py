@@ -10,6 +10,8 @@ verdict (:func:`realimpact.evaluate.verdict.verdict`).
 
 from __future__ import annotations
 
+import dataclasses
+import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,7 +21,13 @@ import pandas as pd
 from realimpact.data.areas import Area, buffer_area, candidate_controls, load_area
 from realimpact.data.series import panel
 from realimpact.data.weights import WeightTable
-from realimpact.evaluate._area_checks import area_calibration, area_sustainability
+from realimpact.evaluate._area_checks import (
+    PLACEBO_DRAWS,
+    area_calibration,
+    area_sustainability,
+    calibrate_results,
+    force_panel,
+)
 from realimpact.evaluate._area_displacement import (
     BUFFER,
     TARGET,
@@ -29,7 +37,7 @@ from realimpact.evaluate._area_displacement import (
 )
 from realimpact.evaluate._result import EffectResult
 from realimpact.evaluate._run import Evaluation, evaluate_panel, method_function
-from realimpact.evaluate.calibration import CalibrationResult
+from realimpact.evaluate.calibration import CalibrationResult, placebo_calibration
 from realimpact.evaluate.costs import (
     CostTable,
     OperationCost,
@@ -43,9 +51,26 @@ from realimpact.exceptions import ConfigError
 from realimpact.jsonable import to_jsonable
 from realimpact.workspace import Workspace
 
-__all__ = ["AreaEvaluation", "Displacement", "evaluate_area"]
+__all__ = [
+    "DEFAULT_CALIBRATION_AREAS",
+    "AreaEvaluation",
+    "Displacement",
+    "calibrate_area",
+    "evaluate_area",
+]
 
 ProgressFn = Callable[[str], None]
+#: Default number of untreated placebo areas for calibrated ITS/STS inference.
+DEFAULT_CALIBRATION_AREAS = 100
+UNCALIBRATED = (
+    "ITS and STS p-values and intervals are model-based and NOT calibrated (calibrate=0); "
+    "on real small-area counts model-based ITS flags untreated areas well above the nominal "
+    "rate, so treat them as too narrow"
+)
+HARM_MODEL_BASED = (
+    "harm-unit ITS/STS p-values and intervals are model-based (the placebo check is run on "
+    "counts); a method is set aside when the count check found it over-flagging"
+)
 
 
 @dataclass(frozen=True)
@@ -73,6 +98,7 @@ class AreaEvaluation:
     seed: int = 0
     params: Mapping[str, Any] = field(default_factory=dict)
     calibration: Mapping[str, CalibrationResult] = field(default_factory=dict)
+    inference: Mapping[str, str] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = to_jsonable(self.__dict__)
@@ -100,8 +126,16 @@ class AreaEvaluation:
             ]
         if self.sustainability is not None:
             lines += ["", "Sustainability (primary method):", self.sustainability.summary()]
+        if self.inference:
+            lines += ["", "Inference (how each method's p-value and interval were obtained):"]
+            lines += [f"  {m}: {how}" for m, how in self.inference.items()]
         if self.calibration:
-            lines += ["", "Placebo calibration on untreated areas of the force:"]
+            c0 = next(iter(self.calibration.values()))
+            lines += [
+                "",
+                f"Placebo check of the model-based tests on untreated areas of the force "
+                f"(seed {c0.seed}):",
+            ]
             lines += [f"  {c.summary()}" for c in self.calibration.values()]
         if self.displacement is not None:
             lines += ["", self.displacement.summary()]
@@ -219,6 +253,77 @@ def _run_outcome(
     )
 
 
+def _calibration(
+    workspace: Workspace,
+    target: Sequence[str],
+    types: Sequence[str],
+    exclude: Sequence[str],
+    tot: pd.DataFrame,
+    counts: Evaluation,
+    start: str,
+    end: str | None,
+    n_areas: int,
+    alpha: float,
+    seed: int,
+    progress: ProgressFn | None,
+) -> tuple[dict[str, CalibrationResult], list[str], list[str]]:
+    """Placebo runs of ITS/STS on untreated areas of the force, or why there are none."""
+    if n_areas <= 0:
+        return {}, [], [UNCALIBRATED]
+    if not set(counts.results) & {"its", "sts"}:
+        return {}, [], []
+    panel = force_panel(workspace, target, types, end)
+    k = max(1, len(target))
+    free = len(set(panel["lsoa"]) - set(exclude))
+    need = math.ceil(1 / alpha) - 1
+    if free // k < need:
+        return (
+            {},
+            [],
+            [
+                f"calibration skipped: the force has {free} untreated LSOAs outside the target, "
+                f"buffer and controls, {free // k} separate areas of {k} LSOAs, fewer than the "
+                f"{need} needed; " + UNCALIBRATED
+            ],
+        )
+    notes = []
+    if free // k < n_areas:
+        notes.append(
+            f"calibration: {n_areas} placebo areas drawn from {free} untreated LSOAs "
+            f"({free // k} separate areas of {k}), so some placebo areas share LSOAs"
+        )
+    others = tot[tot["unit"] != TARGET]
+    comparison = others.groupby(others["month"].astype(str))["count"].mean()
+    cal = area_calibration(
+        panel,
+        group_size=k,
+        exclude=exclude,
+        methods=list(counts.results),
+        start=start,
+        end=end,
+        n_areas=n_areas,
+        alpha=alpha,
+        seed=seed,
+        comparison=comparison,
+        progress=progress,
+    )
+    return cal, notes, []
+
+
+def _harm_verdict(
+    harm: Evaluation, cal: Mapping[str, CalibrationResult], alpha: float
+) -> Evaluation:
+    """Harm-unit ITS/STS stay model-based: set them aside when the count check over-flags."""
+    rates = {
+        r.method: cal[m].false_positive_rate
+        for m, r in harm.results.items()
+        if m in cal and cal[m].false_positive_rate > alpha
+    }
+    cav = [HARM_MODEL_BASED] if set(harm.results) & {"its", "sts"} else []
+    new = verdict(list(harm.results.values()), calibration=rates, alpha=alpha, extra_caveats=cav)
+    return dataclasses.replace(harm, verdict=new)
+
+
 def evaluate_area(
     workspace: Workspace,
     area: Area | str,
@@ -233,7 +338,7 @@ def evaluate_area(
     methods: Sequence[str] = ("its", "did", "synth", "sts"),
     unit_costs: CostTable | None = None,
     n_donors: int = 20,
-    calibrate: int = 0,
+    calibrate: int = DEFAULT_CALIBRATION_AREAS,
     ci_level: float = 0.95,
     seed: int = 0,
     progress: ProgressFn | None = None,
@@ -265,10 +370,14 @@ def evaluate_area(
     unit_costs
         Unit costs of crime (default: shipped table, values not verified).
     calibrate
-        Number of untreated placebo areas on which to measure the false-positive rate of
-        ITS and STS (0 = no calibration; at least 19 for a useful rate). A method whose
-        rate is significantly above alpha (Clopper-Pearson lower bound above it) is set
-        aside by the verdict.
+        Number of untreated placebo areas of the same force (random groups of as many
+        LSOAs as the target; target, buffer and control LSOAs excluded) on which ITS and
+        STS are run from the same start with the same comparison series. Their
+        false-positive rate is reported, and the target's ITS p-value and interval are
+        replaced by the placebo-calibrated ones (STS too when its rate exceeds alpha); the
+        model-based ones stay in ``extra["model_based"]``. ``0`` turns this off (a warning
+        says the p-values are model-based); with fewer than ``1/alpha - 1`` separate
+        untreated areas the check is skipped with the same warning.
     ci_level, seed
         Interval level and random seed for every method.
     progress
@@ -319,30 +428,35 @@ def evaluate_area(
     caveats = [disp.wdd_count.reading]
     if vfm is not None and vfm.unverified:
         caveats.append("value for money uses unit costs not verified against the Home Office table")
-    cal = area_calibration(
+    types = sorted(set(table.harm_weights()) & set(crime_types or table.weights))
+    exclude = (*target.lsoas, *buf.lsoas, *(c for u in units.values() for c in u))
+    alpha = 1 - ci_level
+    cal, cal_notes, cal_warn = _calibration(
         workspace,
-        target=target.lsoas,
-        group_size=len(target.lsoas),
-        exclude=(*target.lsoas, *buf.lsoas),
-        crime_types=sorted(set(table.harm_weights()) & set(crime_types or table.weights)),
-        methods=list(counts.results),
-        start=start,
-        end=end,
-        n_areas=calibrate,
-        alpha=1 - ci_level,
-        seed=seed,
-        progress=progress,
+        target.lsoas,
+        types,
+        exclude,
+        tot,
+        counts,
+        start,
+        end,
+        calibrate,
+        alpha,
+        seed,
+        progress,
     )
-    # set aside only methods whose rate is significantly above alpha (Clopper-Pearson)
-    rates = {
-        counts.results[m].method: c.false_positive_rate for m, c in cal.items() if not c.calibrated
-    }
+    notes += cal_notes
+    applied = calibrate_results(counts.results, cal, alpha=alpha, requested=calibrate)
+    counts = dataclasses.replace(counts, results=applied.results)
+    cal_warn += list(applied.warnings)
+    caveats += cal_warn
     final = verdict(
         list(counts.results.values()),
-        calibration=rates,
-        alpha=1 - ci_level,
+        calibration=applied.miscalibrated,
+        alpha=alpha,
         extra_caveats=caveats,
     )
+    harm = _harm_verdict(harm, cal, alpha)
     notes.append(
         f"harm weights: {table.name} ({table.unit}); {', '.join(sorted(table.activity_types))} "
         "reported as police activity, not harm"
@@ -365,9 +479,10 @@ def evaluate_area(
         weights=table.name,
         harm_unit=table.unit,
         notes=tuple(notes),
-        warnings=tuple(target.warnings) + tuple(buf.warnings),
+        warnings=tuple(target.warnings) + tuple(buf.warnings) + tuple(cal_warn),
         seed=seed,
         calibration=cal,
+        inference=applied.inference,
         params={
             "methods": list(methods),
             "calibrate": calibrate,
@@ -376,4 +491,81 @@ def evaluate_area(
             "n_donors": n_donors,
             "cost": to_jsonable(cost),
         },
+    )
+
+
+def calibrate_area(
+    workspace: Workspace,
+    area: Area | str,
+    *,
+    method: str = "its",
+    n_areas: int = DEFAULT_CALIBRATION_AREAS,
+    start: str | None = None,
+    end: str | None = None,
+    buffer: Area | str | None = None,
+    crime_types: Sequence[str] | None = None,
+    weights: WeightTable | str | None = None,
+    alpha: float = 0.05,
+    seed: int = 0,
+    progress: Callable[[int, int], None] | None = None,
+) -> CalibrationResult:
+    """Placebo check of a method on untreated areas of a saved area's force.
+
+    Parameters
+    ----------
+    workspace, area
+        Workspace and the target area (its LSOAs and buffer are never placebo areas).
+    method
+        ``its``, ``sts`` or ``did`` (DiD with 19 further random areas as controls).
+    n_areas
+        Number of untreated pseudo-areas, each as many random LSOAs as the target.
+    start, end
+        The intervention month for every run; ``None`` draws a start per run (at least
+        12 months before it and 6 from it).
+    buffer
+        Excluded too; default: the LSOAs adjacent to the target.
+    crime_types, weights
+        The outcome: monthly count of these crime types (default: the harm types of the
+        weight table, activity offences excluded, as :func:`evaluate_area`).
+    alpha, seed
+        Nominal level; seed of the draws.
+
+    Returns
+    -------
+    CalibrationResult
+        Share of untreated areas flagged at ``alpha`` with its Clopper-Pearson interval;
+        ``calibrated`` is False when the whole interval lies above ``alpha``.
+
+    Notes
+    -----
+    The method runs on each pseudo-area's own series (no comparison series), so the rate
+    describes the method's model-based test on this force's data; :func:`evaluate_area`
+    runs its own check with the target's comparison series. Method: Abadie, Diamond &
+    Hainmueller (2010) in-space placebos; assumes the placebo areas are exchangeable with
+    the target apart from the intervention.
+    """
+    target = _load(workspace, area)
+    buf = (
+        buffer_area(target, adjacent=True, name=f"{target.name}-buffer")
+        if buffer is None
+        else _load(workspace, buffer)
+    )
+    table = resolve_weights(weights)
+    types = sorted(set(table.harm_weights()) & set(crime_types or table.weights))
+    frame = force_panel(workspace, target.lsoas, types, end)
+    return placebo_calibration(
+        frame,
+        unit="lsoa",
+        time="month",
+        outcome="count",
+        method=method,
+        n_areas=n_areas,
+        group_size=len(target.lsoas),
+        start=start,
+        end=end,
+        alpha=alpha,
+        exclude=(*target.lsoas, *buf.lsoas),
+        seed=seed,
+        method_kwargs=None if method == "did" else {"n_draws": PLACEBO_DRAWS},
+        progress=progress,
     )

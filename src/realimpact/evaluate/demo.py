@@ -19,7 +19,7 @@ from typing import Any
 from realimpact import sample_data
 from realimpact.data.areas import area_from_lsoas, buffer_area, save_area
 from realimpact.data.importing import import_paths
-from realimpact.evaluate.area import AreaEvaluation, evaluate_area
+from realimpact.evaluate.area import DEFAULT_CALIBRATION_AREAS, AreaEvaluation, evaluate_area
 from realimpact.evaluate.costs import OperationCost
 from realimpact.jsonable import to_jsonable
 from realimpact.workspace import Workspace
@@ -78,7 +78,7 @@ def evaluation_demo(
     *,
     start: str = DEMO_START,
     methods: tuple[str, ...] = ("its", "did", "synth", "sts"),
-    calibrate: int = 40,
+    calibrate: int = DEFAULT_CALIBRATION_AREAS,
     seed: int = 0,
     progress: Callable[[str], None] | None = None,
 ) -> DemoResult:
@@ -94,7 +94,9 @@ def evaluation_demo(
     methods
         Counterfactual methods to run (default: all four).
     calibrate
-        Untreated placebo areas for the ITS/STS false-positive check (0 = skip).
+        Untreated placebo areas of Cleveland for calibrated ITS/STS inference (0 = off:
+        model-based p-values, with a warning); see
+        :func:`~realimpact.evaluate.area.evaluate_area`.
     seed
         Seed for every simulation and placebo.
     progress

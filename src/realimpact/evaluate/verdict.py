@@ -49,6 +49,7 @@ class MethodReading:
     checks_passed: bool
     caveats: tuple[str, ...]
     maryland_level: int | None
+    inference: str | None = None
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,8 @@ class Verdict:
                 else f" [{r.ci_low:,.3g}, {r.ci_high:,.3g}]"
             )
             ok = "" if r.checks_passed else " (assumption checks failed)"
-            lines.append(f"  {r.method}: {r.direction}, {r.estimate:,.3g}{ci} {r.unit}{ok}")
+            how = f"; {r.inference} inference" if r.inference else ""
+            lines.append(f"  {r.method}: {r.direction}, {r.estimate:,.3g}{ci} {r.unit}{how}{ok}")
         lines.extend(f"  caveat: {c}" for c in self.caveats)
         return "\n".join(lines)
 
@@ -151,6 +153,7 @@ def _read(r: EffectResult, calibration: Mapping[str, float], alpha: float) -> Me
         checks_passed=not failed,
         caveats=tuple(caveats),
         maryland_level=r.maryland_level,
+        inference=None if r.params.get("inference") is None else str(r.params["inference"]),
     )
 
 
@@ -196,8 +199,11 @@ def verdict(
         control, structural time series...).
     calibration
         Optional false-positive rate per method name measured by placebo runs on untreated
-        areas (e.g. ``{"its": 0.18}``); a rate above 1.5 x ``alpha`` marks the method's
-        inference as miscalibrated.
+        areas (e.g. ``{"its": 0.18}``) for results whose inference is still model-based; a
+        rate above 1.5 x ``alpha`` marks the method's inference as miscalibrated. Results
+        already given placebo-calibrated inference
+        (:func:`~realimpact.evaluate.calibration.calibrate_result`) should not be listed:
+        their p-value and interval are the calibrated ones, which the verdict reads.
     alpha
         Nominal level of the tests.
     extra_caveats
