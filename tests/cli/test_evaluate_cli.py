@@ -294,3 +294,139 @@ def test_evaluate_area_prices_staff_hours_with_a_user_cost_table(
     assert vfm["operation_cost"] == 500 * 40 + 5000
     assert set(vfm["costs_used"]) <= {"Burglary", "Robbery"}
     assert vfm["unverified"] == []
+
+
+def test_evaluate_area_json_reports_placebo_calibrated_its_by_default(workspace: Path) -> None:
+    d = _json(
+        [
+            "evaluate",
+            "mbro-013",
+            "--start",
+            "2024-07",
+            "--method",
+            "its",
+            "--workspace",
+            str(workspace),
+            "--json",
+        ]
+    )
+    cal = d["calibration"]["its"]
+    assert cal["n_areas"] == 100 and cal["seed"] == 0
+    assert cal["ci_low"] <= cal["false_positive_rate"] <= cal["ci_high"]
+    its = d["counts"]["results"]["its"]
+    assert its["params"]["inference"] == "in-space placebo"
+    assert its["extra"]["model_based"]["p_value"] != its["p_value"]
+    assert d["inference"]["its"].startswith("placebo-calibrated")
+
+
+def test_evaluate_area_with_calibrate_0_warns_that_p_values_are_model_based(
+    workspace: Path,
+) -> None:
+    result = runner.invoke(
+        app,
+        [
+            "evaluate",
+            "mbro-013",
+            "--start",
+            "2024-07",
+            "--method",
+            "its",
+            "--calibrate",
+            "0",
+            "--workspace",
+            str(workspace),
+        ],
+        env={"COLUMNS": "200"},
+    )
+    assert result.exit_code == 0, result.output
+    assert "NOT calibrated" in result.stdout
+
+
+def test_evaluate_calibrate_area_prints_the_false_positive_rate_and_whether_it_passes(
+    workspace: Path,
+) -> None:
+    args = ["evaluate", "calibrate", "mbro-013", "--method", "its", "--n", "30"]
+    args += ["--start", "2024-07", "--seed", "3", "--workspace", str(workspace)]
+    d = _json([*args, "--json"])
+    assert d["n_areas"] == 30 and d["group_size"] == 3 and d["seed"] == 3
+    assert d["false_positive_rate"] == pytest.approx(d["n_flagged"] / 30)
+    assert d["passes"] == (d["ci_low"] <= 0.05)
+    assert {r["start"] for r in d["runs"]} == {"2024-07"}
+    text = runner.invoke(app, args, env={"COLUMNS": "200"})
+    assert text.exit_code == 0, text.output
+    assert "30 untreated areas" in text.stdout
+    assert ("PASSES" if d["passes"] else "FAILS") in text.stdout
+
+
+@pytest.fixture(scope="module")
+def asb_csv(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from tests.evaluate._asb_panel import asb_panel
+
+    path = tmp_path_factory.mktemp("asb") / "asb.csv"
+    asb_panel().to_csv(path, index=False)
+    return path
+
+
+def test_evaluate_calibrate_runs_on_a_panel_csv_with_random_starts(asb_csv: Path) -> None:
+    d = _json(
+        [
+            "evaluate",
+            "calibrate",
+            "--panel",
+            str(asb_csv),
+            "--unit-col",
+            "lsoa",
+            "--time-col",
+            "month",
+            "--outcome",
+            "asb",
+            "--method",
+            "sts",
+            "--n",
+            "20",
+            "--group-size",
+            "5",
+            "--json",
+        ]
+    )
+    assert d["n_areas"] == 20 and d["group_size"] == 5
+    assert d["method"] == "structural_time_series"
+    assert len({r["start"] for r in d["runs"]}) > 1  # a start month drawn per run
+    assert all(len(r["units"]) == 5 for r in d["runs"])
+
+
+def test_evaluate_calibrate_names_a_missing_panel_column(asb_csv: Path) -> None:
+    result = runner.invoke(
+        app,
+        [
+            "evaluate",
+            "calibrate",
+            "--panel",
+            str(asb_csv),
+            "--unit-col",
+            "lsoa",
+            "--time-col",
+            "month",
+            "--outcome",
+            "count",
+            "--json",
+        ],
+    )
+    assert result.exit_code == 2
+    err = json.loads(result.stdout)
+    assert any("count" in p["message"] for p in err["problems"])
+
+
+def test_evaluate_calibrate_needs_exactly_one_of_area_and_panel(workspace: Path) -> None:
+    neither = runner.invoke(app, ["evaluate", "calibrate", "--json"])
+    assert neither.exit_code == 2
+    assert "neither an area nor --panel" in json.loads(neither.stdout)["problems"][0]["message"]
+    missing = runner.invoke(app, ["evaluate", "calibrate", "--panel", "x.csv", "--json"])
+    assert missing.exit_code == 2
+    msgs = [p["message"] for p in json.loads(missing.stdout)["problems"]]
+    assert len(msgs) == 3 and all("required with --panel" in m for m in msgs)
+    bad = runner.invoke(
+        app, ["evaluate", "calibrate", "mbro-013", "--method", "ols", "--workspace", str(workspace)]
+    )
+    assert bad.exit_code == 2
+    assert "'ols' is not its, sts or did" in bad.output
