@@ -29,7 +29,7 @@ from realimpact.cli.main import app
 from realimpact.evaluate import synthetic_control
 from realimpact.evaluate._panel import read_table
 from realimpact.evaluate.synth import Predictor, SynthResult
-from realimpact.exceptions import MethodWarning
+from realimpact.exceptions import ConfigError, MethodWarning
 
 DATA = Path(__file__).resolve().parent / "data"
 BASQUE = "Basque Country (Pais Vasco)"
@@ -90,42 +90,77 @@ def test_basque_gdp_falls_about_ten_percent_below_its_synthetic_unit() -> None:
     assert -0.15 < relative < -0.05
 
 
-def test_german_reunification_picks_the_papers_five_donors() -> None:
-    data = pd.read_csv(DATA / "german_reunification.csv")
-    years = tuple(range(1981, 1991))
-    preds = [
+def _german_predictors(first: int, schooling: tuple[int, int], invest: str) -> list[Predictor]:
+    years = tuple(range(first, first + 10))
+    return [
         Predictor("gdp", years),
         Predictor("trade", years),
         Predictor("infrate", years),
         Predictor("industry", years),
-        Predictor("schooling", (1980, 1985)),
-        Predictor("invest80", (1980,)),
+        Predictor("schooling", schooling),
+        Predictor(invest, (1980,)),
     ]
-    result = _fit(
-        data,
-        unit="country",
-        time="year",
-        outcome="gdp",
-        treated="West Germany",
-        start=1990,
-        predictors=preds,
+
+
+def _german(**kwargs: object) -> SynthResult:
+    data = pd.read_csv(DATA / "german_reunification.csv")
+    return _fit(data, unit="country", time="year", outcome="gdp", treated="West Germany", **kwargs)
+
+
+GERMAN_PUBLISHED = {
+    "Austria": 0.42,
+    "USA": 0.22,
+    "Japan": 0.16,
+    "Switzerland": 0.11,
+    "Netherlands": 0.09,
+}
+
+
+def test_german_reunification_cross_validated_weights_match_the_paper() -> None:
+    # ADH (2015) section 5 and their replication code: V is chosen on a training fit
+    # (predictors 1971-80, outcome MSPE over 1981-90), then used unchanged with the
+    # 1981-90 predictors (Synth's custom.v).
+    training = _german(
+        start=1991,
+        predictors=_german_predictors(1971, (1970, 1975), "invest70"),
+        optimise_periods=range(1981, 1991),
     )
-    published = {
-        "Austria": 0.42,
-        "USA": 0.22,
-        "Japan": 0.16,
-        "Switzerland": 0.11,
-        "Netherlands": 0.09,
-    }
+    result = _german(
+        start=1990,
+        predictors=_german_predictors(1981, (1980, 1985), "invest80"),
+        v_weights=list(training.v_weights.values()),
+    )
+    weights = result.weights or {}
+    # Published to two decimals: tolerance 0.015 on each weight, the rest below 0.01.
+    for country, weight in GERMAN_PUBLISHED.items():
+        assert weights[country] == pytest.approx(weight, abs=0.015), country
+    assert all(v < 0.01 for k, v in weights.items() if k not in GERMAN_PUBLISHED)
+    # About -1,600 USD a year over 1990-2003; tolerance 150 USD.
+    assert result.estimate == pytest.approx(-1600, abs=150)
+    assert result.params["v_weights"] == pytest.approx(list(training.v_weights.values()))
+
+
+def test_german_reunification_without_cross_validation_keeps_the_five_donors() -> None:
+    result = _german(start=1990, predictors=_german_predictors(1981, (1980, 1985), "invest80"))
     weights = result.weights or {}
     top5 = {k for k, _ in sorted(weights.items(), key=lambda kv: -kv[1])[:5]}
-    assert top5 == set(published)
-    # The paper chooses V by cross-validation on 1971-90 (not reproduced here); with V
-    # fitted on the 1960-89 outcomes each weight is within 0.10 of the published one.
-    for country, weight in published.items():
+    assert top5 == set(GERMAN_PUBLISHED)
+    # V fitted on the 1960-89 outcomes instead: each weight within 0.10 of the paper's.
+    for country, weight in GERMAN_PUBLISHED.items():
         assert weights[country] == pytest.approx(weight, abs=0.10), country
-    # About -1,600 USD a year over 1990-2003; tolerance 350 USD.
-    assert result.estimate == pytest.approx(-1600, abs=350)
+
+
+def test_fitting_options_are_checked_all_at_once() -> None:
+    with pytest.raises(ConfigError) as info:
+        _german(
+            start=1990,
+            predictors=_german_predictors(1981, (1980, 1985), "invest80"),
+            optimise_periods=[1995, 1985],
+            v_weights=[1.0, -1.0],
+        )
+    columns = [p.column for p in info.value.problems]
+    assert columns == ["optimise_periods", "v_weights"]
+    assert "1995" in info.value.problems[0].message
 
 
 def test_prop99_synthdid_file_gives_table1_sc_estimate_through_the_cli() -> None:

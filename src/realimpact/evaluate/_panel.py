@@ -32,6 +32,7 @@ __all__ = [
     "TimeIndex",
     "parse_time",
     "read_table",
+    "resolve_family",
     "split_periods",
     "time_labels",
     "validate_panel",
@@ -423,6 +424,19 @@ def validate_panel(
     out["_pos"] = [pos[lab] for lab in labels]
     keys = [unit, "_pos"] if unit else ["_pos"]
     return out.sort_values(keys).reset_index(drop=True)
+
+
+def resolve_family(family: str, values: Any) -> str:
+    """Resolve ``family="auto"``: ``negbin`` for non-negative whole numbers, else ``gaussian``.
+
+    Counts (crimes, deaths, banks) get a log-link count model; anything else (rates,
+    packs per capita, prices) the linear model. Other families are returned unchanged.
+    """
+    if family != "auto":
+        return family
+    y = np.asarray(values, dtype=np.float64)
+    counts = bool(np.all(y >= 0) and np.all(np.floor(y) == y))
+    return "negbin" if counts else "gaussian"
 
 
 def _separator(header: str) -> str:

@@ -38,7 +38,12 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from realimpact.evaluate._panel import parse_time, split_periods, validate_panel
+from realimpact.evaluate._panel import (
+    parse_time,
+    resolve_family,
+    split_periods,
+    validate_panel,
+)
 from realimpact.evaluate._result import Diagnostic, EffectResult, EffectSeries
 from realimpact.evaluate._twfe import FEFit, codes_of, fit_twfe
 from realimpact.exceptions import ConfigError, MethodWarning, Problem
@@ -105,14 +110,6 @@ def _pretrend(
         f"treated-specific pre-trend {size} (p = {p:.3g})",
         p,
     )
-
-
-def _resolve_family(family: str, y: Array) -> str:
-    """``auto``: negbin for non-negative whole numbers (counts), gaussian otherwise."""
-    if family != "auto":
-        return family
-    counts = bool(np.all(y >= 0) and np.all(np.floor(y) == y))
-    return "negbin" if counts else "gaussian"
 
 
 def difference_in_differences(
@@ -189,7 +186,7 @@ def difference_in_differences(
     controls = [u for u in units if u not in treated_units]
     start_pos = index.position_of(split.start)
     y = frame[outcome].to_numpy(dtype=float)
-    family = _resolve_family(family, y)  # type: ignore[assignment]
+    family = resolve_family(family, y)  # type: ignore[assignment]
     mask = np.asarray(frame[unit].isin(treated_units), dtype=np.float64)
     if family != "gaussian" and y[mask > 0].sum() == 0:
         raise ConfigError(

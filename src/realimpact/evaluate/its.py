@@ -30,13 +30,19 @@ from numpy.typing import NDArray
 from statsmodels.stats.diagnostic import acorr_ljungbox
 
 from realimpact.evaluate._countglm import CountFit, fit_count_glm, mm, predictive, t_draws
-from realimpact.evaluate._panel import PeriodSplit, parse_time, split_periods, validate_panel
+from realimpact.evaluate._panel import (
+    PeriodSplit,
+    parse_time,
+    resolve_family,
+    split_periods,
+    validate_panel,
+)
 from realimpact.evaluate._result import Diagnostic, EffectResult, EffectSeries
 from realimpact.exceptions import ConfigError, MethodWarning, Problem
 
 __all__ = ["SimulatedEffectResult", "interrupted_time_series"]
 
-Family = Literal["negbin", "poisson", "quasipoisson", "gaussian"]
+Family = Literal["auto", "negbin", "poisson", "quasipoisson", "gaussian"]
 Seasonality = Literal["month", "fourier", "none"]
 Autocorrelation = Literal["ar1", "hac", "none"]
 Array = NDArray[np.float64]
@@ -107,11 +113,11 @@ def _choose_season(seasonality: str, frequency: str, n_pre: int) -> str:
 
 def _check_args(family: str, seasonality: str, ci_level: float) -> None:
     problems = []
-    if family not in ("negbin", "poisson", "quasipoisson", "gaussian"):
+    if family not in ("auto", "negbin", "poisson", "quasipoisson", "gaussian"):
         problems.append(
             Problem(
                 f"unknown family {family!r}.",
-                "Use negbin, poisson, quasipoisson or gaussian.",
+                "Use auto, negbin, poisson, quasipoisson or gaussian.",
                 column="family",
             )
         )
@@ -192,7 +198,7 @@ def interrupted_time_series(
     end: Any = None,
     covariates: Sequence[str] = (),
     seasonality: Seasonality = "month",
-    family: Family = "negbin",
+    family: Family = "auto",
     ci_level: float = 0.95,
     seed: int = 0,
     autocorrelation: Autocorrelation = "ar1",
@@ -217,7 +223,9 @@ def interrupted_time_series(
         ``"month"`` (month dummies; falls back to two Fourier harmonics when the pre
         period is shorter than 24 months), ``"fourier"`` or ``"none"``.
     family
-        ``"negbin"`` (default), ``"quasipoisson"``, ``"poisson"`` or ``"gaussian"``.
+        ``"auto"`` (default: ``"negbin"`` when every outcome is a non-negative whole
+        number, ``"gaussian"`` otherwise, e.g. prices or rates), ``"negbin"``,
+        ``"quasipoisson"``, ``"poisson"`` or ``"gaussian"``.
     autocorrelation
         ``"ar1"`` (quasi-likelihood sandwich with AR(1) working correlation, default),
         ``"hac"`` (Newey-West) or ``"none"`` (model-based; with ``quasipoisson`` this
@@ -265,9 +273,10 @@ def interrupted_time_series(
         covariates=covs,
         start=start,
         end=end,
-        counts=family != "gaussian",
+        counts=family not in ("gaussian", "auto"),
     )
     frame, split, months = _align(frame, time, start, end)
+    family = resolve_family(family, frame[outcome])  # type: ignore[assignment]
     if comparison:
         frame[comparison] = np.log(frame[comparison] + 0.5)
     season = _choose_season(seasonality, split.index.frequency, split.n_pre)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import warnings
 from collections.abc import Callable, Sequence
@@ -162,6 +163,49 @@ def _prepare(
     return arrays, units.index(str(treated)), split, pm.labels
 
 
+def _fit_options(
+    arrays: PanelArrays,
+    split: PeriodSplit,
+    labels: Sequence[str],
+    optimise_periods: Sequence[Any] | None,
+    v_weights: Sequence[float] | None,
+) -> PanelArrays:
+    """Apply Synth's ``time.optimize.ssr`` and ``custom.v`` options, checking them."""
+    problems: list[Problem] = []
+    rows = None
+    if optimise_periods is not None:
+        pos = [split.index.position_of(p) for p in optimise_periods]
+        bad = [p for p, i in zip(optimise_periods, pos, strict=True) if not 0 <= i < split.n_pre]
+        problems += [
+            Problem(
+                f"optimisation period {p!r} is not a pre-intervention period.",
+                f"Use periods from {split.pre[0]} to {split.pre[-1]}.",
+                column="optimise_periods",
+            )
+            for p in bad
+        ]
+        if not optimise_periods:
+            problems.append(
+                Problem("no optimisation periods.", "Give some.", column="optimise_periods")
+            )
+        rows = np.asarray(sorted(set(pos)), dtype=np.int_)
+    custom = None
+    if v_weights is not None:
+        custom = np.asarray(v_weights, dtype=np.float64)
+        if custom.shape != (len(labels),) or np.any(custom < 0) or custom.sum() <= 0:
+            problems.append(
+                Problem(
+                    f"v_weights has {custom.size} value(s); {len(labels)} predictor(s) need "
+                    "one non-negative weight each, not all zero.",
+                    "Give one weight per predictor, in the predictors' order.",
+                    column="v_weights",
+                )
+            )
+    if problems:
+        raise ConfigError("synthetic_control: unusable fitting options", problems)
+    return dataclasses.replace(arrays, loss_rows=rows, custom_v=custom)
+
+
 def _ranges(
     arrays: PanelArrays, labels: Sequence[str], t: int, donors: np.ndarray
 ) -> dict[str, tuple[float, float, float]]:
@@ -200,6 +244,8 @@ def synthetic_control(
     seed: int = 0,
     leave_one_out: bool = True,
     progress: Progress | None = None,
+    optimise_periods: Sequence[Any] | None = None,
+    v_weights: Sequence[float] | None = None,
 ) -> SynthResult:
     """Estimate an intervention's effect on one unit with a synthetic control.
 
@@ -252,6 +298,13 @@ def synthetic_control(
         Refit without each donor with positive weight (robustness check).
     progress
         Optional callback ``progress(done, total)`` during placebo fits.
+    optimise_periods
+        Pre-periods whose outcome MSPE chooses V (Synth's ``time.optimize.ssr``);
+        all pre-periods when None.
+    v_weights
+        Fixed predictor weights, one per predictor in order (Synth's ``custom.v``),
+        e.g. from a training-period fit as in the cross-validation of Abadie, Diamond &
+        Hainmueller (2015); no V search is then made.
 
     Returns
     -------
@@ -287,6 +340,8 @@ def synthetic_control(
         covariates=covariates,
         predictors=predictors,
     )
+    if optimise_periods is not None or v_weights is not None:
+        arrays = _fit_options(arrays, split, labels, optimise_periods, v_weights)
     donors = np.array([j for j in range(len(arrays.units)) if j != t], dtype=np.int_)
     fit = fit_unit(arrays, t, donors)
     gaps = gaps_for(arrays, t, donors, fit.weights)
@@ -329,6 +384,10 @@ def synthetic_control(
             "ci_level": ci_level,
             "fit_filter": FIT_FILTER,
             "leave_one_out": leave_one_out,
+            "optimise_periods": None
+            if optimise_periods is None
+            else [str(p) for p in optimise_periods],
+            "v_weights": None if v_weights is None else [float(v) for v in v_weights],
         },
         seed=seed,
         outcome=outcome,

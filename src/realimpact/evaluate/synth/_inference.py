@@ -58,6 +58,8 @@ class PanelArrays:
     groups: NDArray[np.int_]
     optimise_v: bool
     standardise: bool
+    loss_rows: NDArray[np.int_] | None = None
+    custom_v: FloatArray | None = None
 
 
 def fit_unit(arrays: PanelArrays, treated: int, donors: NDArray[np.int_]) -> SynthFit:
@@ -65,9 +67,15 @@ def fit_unit(arrays: PanelArrays, treated: int, donors: NDArray[np.int_]) -> Syn
     x0, x1 = arrays.x[:, donors], arrays.x[:, treated]
     if arrays.standardise:
         x0, x1 = standardise(x0, x1)
-    z = arrays.y[: arrays.n_pre]
+    z = arrays.y[: arrays.n_pre] if arrays.loss_rows is None else arrays.y[arrays.loss_rows]
     return fit_synth(
-        x0, x1, z[:, donors], z[:, treated], arrays.groups, optimise_v=arrays.optimise_v
+        x0,
+        x1,
+        z[:, donors],
+        z[:, treated],
+        arrays.groups,
+        optimise_v=arrays.optimise_v,
+        v=arrays.custom_v,
     )
 
 

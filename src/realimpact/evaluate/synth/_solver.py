@@ -189,6 +189,7 @@ def fit_synth(
     groups: NDArray[np.int_] | None = None,
     *,
     optimise_v: bool = True,
+    v: FloatArray | None = None,
 ) -> SynthFit:
     """Fit donor weights with V chosen to minimise the pre-period outcome MSPE.
 
@@ -204,7 +205,19 @@ def fit_synth(
     optimise_v
         False to use equal weight per group without searching (exact when the
         predictors are the pre-period outcomes themselves).
+    v
+        Given predictor weights (one per predictor, as Synth's ``custom.v``): no search.
     """
+    if v is not None:
+        given = np.asarray(v, dtype=np.float64) / float(np.sum(v))
+        w_given = _WeightSolver(x0, x1).solve(given)
+        r_given = x1 - x0 @ w_given
+        return SynthFit(
+            weights=w_given,
+            v=given,
+            loss_v=_loss(w_given, z0, z1),
+            loss_w=float(r_given @ (given * r_given)),
+        )
     k = x0.shape[0]
     grp = np.arange(k) if groups is None else np.asarray(groups)
     n_groups = int(grp.max()) + 1
