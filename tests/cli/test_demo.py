@@ -29,6 +29,10 @@ def test_demo_evaluates_a_real_area_and_prints_verdict_displacement_and_value_fo
     assert (ws / "areas" / "middlesbrough-013.json").is_file()
 
     assert "difference_in_differences" in out and "structural_time_series" in out
+    # calibrated inference by default: ITS from 100 untreated placebo areas of Cleveland
+    assert "in-space placebo inference" in out
+    assert "Placebo check of the model-based tests" in out and "of 100 untreated areas" in out
+    assert "calibrated by construction" in out
 
     # Re-running (JSON, one method to keep it quick) imports nothing twice.
     again = runner.invoke(app, ["demo", "--workspace", str(ws), "--method", "its", "--json"])
@@ -40,6 +44,8 @@ def test_demo_evaluates_a_real_area_and_prints_verdict_displacement_and_value_fo
     assert set(ev["counts"]["results"]) == {"its"}
     assert ev["value_for_money"]["operation_cost"] == 50_000
     assert data["hypothetical"].startswith("The operation is hypothetical")
+    assert ev["calibration"]["its"]["n_areas"] == 100
+    assert ev["counts"]["results"]["its"]["params"]["inference"] == "in-space placebo"
 
 
 def test_demo_tour_shows_the_framework() -> None:

@@ -17,15 +17,19 @@ synthetic control (in-space placebo inference) are calibrated by construction.
 
 from __future__ import annotations
 
+import math
 import warnings
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pandas as pd
 
+from realimpact.data.areas import Area, buffer_area, load_area
 from realimpact.data.geography import force_of
 from realimpact.data.series import lsoa_panel
+from realimpact.data.weights import WeightTable
+from realimpact.evaluate._area_displacement import TARGET
 from realimpact.evaluate._result import EffectResult
 from realimpact.evaluate._run import method_function
 from realimpact.evaluate.calibration import (
@@ -33,20 +37,32 @@ from realimpact.evaluate.calibration import (
     calibrate_result,
     placebo_calibration,
 )
+from realimpact.evaluate.harm import resolve_weights
 from realimpact.evaluate.sustainability import SustainabilityResult, sustainability
 from realimpact.exceptions import ConfigError, MethodWarning
 from realimpact.workspace import Workspace
 
 __all__ = [
     "CALIBRATED_METHODS",
+    "DEFAULT_CALIBRATION_AREAS",
     "PLACEBO_DRAWS",
+    "UNCALIBRATED",
     "CalibratedResults",
     "area_calibration",
     "area_sustainability",
+    "calibrate_area",
     "calibrate_results",
     "force_panel",
+    "run_area_calibration",
 ]
 
+#: Default number of untreated placebo areas for calibrated ITS/STS inference.
+DEFAULT_CALIBRATION_AREAS = 100
+UNCALIBRATED = (
+    "ITS and STS p-values and intervals are model-based and NOT calibrated (calibrate=0); "
+    "on real small-area counts model-based ITS flags untreated areas well above the nominal "
+    "rate, so treat them as too narrow"
+)
 CALIBRATED_METHODS: tuple[str, ...] = ("its", "sts")
 #: Simulation draws per placebo run (the placebo statistic is the point estimate).
 PLACEBO_DRAWS = 500
@@ -155,7 +171,7 @@ class CalibratedResults:
 
 def _rate(c: CalibrationResult) -> str:
     return (
-        f"{c.false_positive_rate:.0%} of {c.n_areas} untreated areas flagged at alpha "
+        f"{c.false_positive_rate:.0%} of {c.n_areas} untreated areas at alpha "
         f"{c.alpha:g} (95% CI {c.ci_low:.0%} to {c.ci_high:.0%})"
     )
 
@@ -179,17 +195,19 @@ def calibrate_results(
     for name, r in results.items():
         c = calibration.get(name)
         out[name] = r
+        if name == "synth" and "inference" not in r.params:
+            out[name] = replace(r, params={**dict(r.params), "inference": "in-space placebo"})
         if name not in CALIBRATED_METHODS:
             kind = r.params.get("inference", "permutation")
             how[name] = (
                 _BY_CONSTRUCTION.get(name, "model-based")
-                if kind == "permutation"
+                if kind in ("permutation", "in-space placebo")
                 else f"{kind} inference, model-based (too few controls for permutation)"
             )
         elif c is None:
             how[name] = "model-based, NOT calibrated (no placebo check run)"
         elif name == "sts" and c.false_positive_rate <= alpha:
-            how[name] = f"model-based; passes the placebo check: {_rate(c)}"
+            how[name] = f"model-based; passes the placebo check, which flagged {_rate(c)}"
         else:
             try:
                 out[name] = calibrate_result(r, c)
@@ -203,3 +221,139 @@ def calibrate_results(
                 if not c.calibrated:
                     bad[r.method] = c.false_positive_rate
     return CalibratedResults(out, how, bad, tuple(warn))
+
+
+def run_area_calibration(
+    workspace: Workspace,
+    target: Sequence[str],
+    types: Sequence[str],
+    exclude: Sequence[str],
+    tot: pd.DataFrame,
+    counts: Mapping[str, EffectResult],
+    start: str,
+    end: str | None,
+    n_areas: int,
+    alpha: float,
+    seed: int,
+    progress: Callable[[str], None] | None,
+) -> tuple[dict[str, CalibrationResult], list[str], list[str]]:
+    """Placebo runs of ITS/STS on untreated areas of the force, or why there are none."""
+    if n_areas <= 0:
+        return {}, [], [UNCALIBRATED]
+    if not set(counts) & {"its", "sts"}:
+        return {}, [], []
+    panel = force_panel(workspace, target, types, end)
+    k = max(1, len(target))
+    free = len(set(panel["lsoa"]) - set(exclude))
+    need = math.ceil(1 / alpha) - 1
+    if free // k < need:
+        return (
+            {},
+            [],
+            [
+                f"calibration skipped: the force has {free} untreated LSOAs outside the target, "
+                f"buffer and controls, {free // k} separate areas of {k} LSOAs, fewer than the "
+                f"{need} needed; " + UNCALIBRATED
+            ],
+        )
+    notes = []
+    if free // k < n_areas:
+        notes.append(
+            f"calibration: {n_areas} placebo areas drawn from {free} untreated LSOAs "
+            f"({free // k} separate areas of {k}), so some placebo areas share LSOAs"
+        )
+    others = tot[tot["unit"] != TARGET]
+    comparison = others.groupby(others["month"].astype(str))["count"].mean()
+    cal = area_calibration(
+        panel,
+        group_size=k,
+        exclude=exclude,
+        methods=list(counts),
+        start=start,
+        end=end,
+        n_areas=n_areas,
+        alpha=alpha,
+        seed=seed,
+        comparison=comparison,
+        progress=progress,
+    )
+    return cal, notes, []
+
+
+def calibrate_area(
+    workspace: Workspace,
+    area: Area | str,
+    *,
+    method: str = "its",
+    n_areas: int = DEFAULT_CALIBRATION_AREAS,
+    start: str | None = None,
+    end: str | None = None,
+    buffer: Area | str | None = None,
+    crime_types: Sequence[str] | None = None,
+    weights: WeightTable | str | None = None,
+    alpha: float = 0.05,
+    seed: int = 0,
+    progress: Callable[[int, int], None] | None = None,
+) -> CalibrationResult:
+    """Placebo check of a method on untreated areas of a saved area's force.
+
+    Parameters
+    ----------
+    workspace, area
+        Workspace and the target area (its LSOAs and buffer are never placebo areas).
+    method
+        ``its``, ``sts`` or ``did`` (DiD with 19 further random areas as controls).
+    n_areas
+        Number of untreated pseudo-areas, each as many random LSOAs as the target.
+    start, end
+        The intervention month for every run; ``None`` draws a start per run (at least
+        12 months before it and 6 from it).
+    buffer
+        Excluded too; default: the LSOAs adjacent to the target.
+    crime_types, weights
+        The outcome: monthly count of these crime types (default: the harm types of the
+        weight table, activity offences excluded, as :func:`evaluate_area`).
+    alpha, seed
+        Nominal level; seed of the draws.
+
+    Returns
+    -------
+    CalibrationResult
+        Share of untreated areas flagged at ``alpha`` with its Clopper-Pearson interval;
+        ``calibrated`` is False when the whole interval lies above ``alpha``.
+
+    Notes
+    -----
+    The method runs on each pseudo-area's own series (no comparison series), so the rate
+    describes the method's model-based test on this force's data; :func:`evaluate_area`
+    runs its own check with the target's comparison series. Method: Abadie, Diamond &
+    Hainmueller (2010) in-space placebos; assumes the placebo areas are exchangeable with
+    the target apart from the intervention.
+    """
+    target = area if isinstance(area, Area) else load_area(workspace, area)
+    buf = (
+        buffer_area(target, adjacent=True, name=f"{target.name}-buffer")
+        if buffer is None
+        else buffer
+        if isinstance(buffer, Area)
+        else load_area(workspace, buffer)
+    )
+    table = resolve_weights(weights)
+    types = sorted(set(table.harm_weights()) & set(crime_types or table.weights))
+    frame = force_panel(workspace, target.lsoas, types, end)
+    return placebo_calibration(
+        frame,
+        unit="lsoa",
+        time="month",
+        outcome="count",
+        method=method,
+        n_areas=n_areas,
+        group_size=len(target.lsoas),
+        start=start,
+        end=end,
+        alpha=alpha,
+        exclude=(*target.lsoas, *buf.lsoas),
+        seed=seed,
+        method_kwargs=None if method == "did" else {"n_draws": PLACEBO_DRAWS},
+        progress=progress,
+    )

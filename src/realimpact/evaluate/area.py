@@ -6,12 +6,17 @@ on the target's crime count and on its harm-weighted total, measures displacemen
 buffer (WDQ and WDD, per crime type and harm-weighted), reports police-activity offences
 apart, prices the crimes avoided against the operation's cost, and gives a cautious
 verdict (:func:`realimpact.evaluate.verdict.verdict`).
+
+Inference is calibrated by default: ITS (and STS when it over-flags) takes its p-value
+and interval from 100 untreated placebo areas of the same force
+(:mod:`realimpact.evaluate._area_checks`); DiD's permutation inference and the synthetic
+control's in-space placebos are calibrated by construction. :func:`calibrate_area` runs
+the placebo check alone, as a diagnostic.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,11 +27,11 @@ from realimpact.data.areas import Area, buffer_area, candidate_controls, load_ar
 from realimpact.data.series import panel
 from realimpact.data.weights import WeightTable
 from realimpact.evaluate._area_checks import (
-    PLACEBO_DRAWS,
-    area_calibration,
+    DEFAULT_CALIBRATION_AREAS,
     area_sustainability,
+    calibrate_area,
     calibrate_results,
-    force_panel,
+    run_area_calibration,
 )
 from realimpact.evaluate._area_displacement import (
     BUFFER,
@@ -37,7 +42,7 @@ from realimpact.evaluate._area_displacement import (
 )
 from realimpact.evaluate._result import EffectResult
 from realimpact.evaluate._run import Evaluation, evaluate_panel, method_function
-from realimpact.evaluate.calibration import CalibrationResult, placebo_calibration
+from realimpact.evaluate.calibration import CalibrationResult
 from realimpact.evaluate.costs import (
     CostTable,
     OperationCost,
@@ -60,13 +65,6 @@ __all__ = [
 ]
 
 ProgressFn = Callable[[str], None]
-#: Default number of untreated placebo areas for calibrated ITS/STS inference.
-DEFAULT_CALIBRATION_AREAS = 100
-UNCALIBRATED = (
-    "ITS and STS p-values and intervals are model-based and NOT calibrated (calibrate=0); "
-    "on real small-area counts model-based ITS flags untreated areas well above the nominal "
-    "rate, so treat them as too narrow"
-)
 HARM_MODEL_BASED = (
     "harm-unit ITS/STS p-values and intervals are model-based (the placebo check is run on "
     "counts); a method is set aside when the count check found it over-flagging"
@@ -253,63 +251,6 @@ def _run_outcome(
     )
 
 
-def _calibration(
-    workspace: Workspace,
-    target: Sequence[str],
-    types: Sequence[str],
-    exclude: Sequence[str],
-    tot: pd.DataFrame,
-    counts: Evaluation,
-    start: str,
-    end: str | None,
-    n_areas: int,
-    alpha: float,
-    seed: int,
-    progress: ProgressFn | None,
-) -> tuple[dict[str, CalibrationResult], list[str], list[str]]:
-    """Placebo runs of ITS/STS on untreated areas of the force, or why there are none."""
-    if n_areas <= 0:
-        return {}, [], [UNCALIBRATED]
-    if not set(counts.results) & {"its", "sts"}:
-        return {}, [], []
-    panel = force_panel(workspace, target, types, end)
-    k = max(1, len(target))
-    free = len(set(panel["lsoa"]) - set(exclude))
-    need = math.ceil(1 / alpha) - 1
-    if free // k < need:
-        return (
-            {},
-            [],
-            [
-                f"calibration skipped: the force has {free} untreated LSOAs outside the target, "
-                f"buffer and controls, {free // k} separate areas of {k} LSOAs, fewer than the "
-                f"{need} needed; " + UNCALIBRATED
-            ],
-        )
-    notes = []
-    if free // k < n_areas:
-        notes.append(
-            f"calibration: {n_areas} placebo areas drawn from {free} untreated LSOAs "
-            f"({free // k} separate areas of {k}), so some placebo areas share LSOAs"
-        )
-    others = tot[tot["unit"] != TARGET]
-    comparison = others.groupby(others["month"].astype(str))["count"].mean()
-    cal = area_calibration(
-        panel,
-        group_size=k,
-        exclude=exclude,
-        methods=list(counts.results),
-        start=start,
-        end=end,
-        n_areas=n_areas,
-        alpha=alpha,
-        seed=seed,
-        comparison=comparison,
-        progress=progress,
-    )
-    return cal, notes, []
-
-
 def _harm_verdict(
     harm: Evaluation, cal: Mapping[str, CalibrationResult], alpha: float
 ) -> Evaluation:
@@ -431,13 +372,13 @@ def evaluate_area(
     types = sorted(set(table.harm_weights()) & set(crime_types or table.weights))
     exclude = (*target.lsoas, *buf.lsoas, *(c for u in units.values() for c in u))
     alpha = 1 - ci_level
-    cal, cal_notes, cal_warn = _calibration(
+    cal, cal_notes, cal_warn = run_area_calibration(
         workspace,
         target.lsoas,
         types,
         exclude,
         tot,
-        counts,
+        counts.results,
         start,
         end,
         calibrate,
@@ -491,81 +432,4 @@ def evaluate_area(
             "n_donors": n_donors,
             "cost": to_jsonable(cost),
         },
-    )
-
-
-def calibrate_area(
-    workspace: Workspace,
-    area: Area | str,
-    *,
-    method: str = "its",
-    n_areas: int = DEFAULT_CALIBRATION_AREAS,
-    start: str | None = None,
-    end: str | None = None,
-    buffer: Area | str | None = None,
-    crime_types: Sequence[str] | None = None,
-    weights: WeightTable | str | None = None,
-    alpha: float = 0.05,
-    seed: int = 0,
-    progress: Callable[[int, int], None] | None = None,
-) -> CalibrationResult:
-    """Placebo check of a method on untreated areas of a saved area's force.
-
-    Parameters
-    ----------
-    workspace, area
-        Workspace and the target area (its LSOAs and buffer are never placebo areas).
-    method
-        ``its``, ``sts`` or ``did`` (DiD with 19 further random areas as controls).
-    n_areas
-        Number of untreated pseudo-areas, each as many random LSOAs as the target.
-    start, end
-        The intervention month for every run; ``None`` draws a start per run (at least
-        12 months before it and 6 from it).
-    buffer
-        Excluded too; default: the LSOAs adjacent to the target.
-    crime_types, weights
-        The outcome: monthly count of these crime types (default: the harm types of the
-        weight table, activity offences excluded, as :func:`evaluate_area`).
-    alpha, seed
-        Nominal level; seed of the draws.
-
-    Returns
-    -------
-    CalibrationResult
-        Share of untreated areas flagged at ``alpha`` with its Clopper-Pearson interval;
-        ``calibrated`` is False when the whole interval lies above ``alpha``.
-
-    Notes
-    -----
-    The method runs on each pseudo-area's own series (no comparison series), so the rate
-    describes the method's model-based test on this force's data; :func:`evaluate_area`
-    runs its own check with the target's comparison series. Method: Abadie, Diamond &
-    Hainmueller (2010) in-space placebos; assumes the placebo areas are exchangeable with
-    the target apart from the intervention.
-    """
-    target = _load(workspace, area)
-    buf = (
-        buffer_area(target, adjacent=True, name=f"{target.name}-buffer")
-        if buffer is None
-        else _load(workspace, buffer)
-    )
-    table = resolve_weights(weights)
-    types = sorted(set(table.harm_weights()) & set(crime_types or table.weights))
-    frame = force_panel(workspace, target.lsoas, types, end)
-    return placebo_calibration(
-        frame,
-        unit="lsoa",
-        time="month",
-        outcome="count",
-        method=method,
-        n_areas=n_areas,
-        group_size=len(target.lsoas),
-        start=start,
-        end=end,
-        alpha=alpha,
-        exclude=(*target.lsoas, *buf.lsoas),
-        seed=seed,
-        method_kwargs=None if method == "did" else {"n_draws": PLACEBO_DRAWS},
-        progress=progress,
     )
