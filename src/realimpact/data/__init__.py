@@ -16,7 +16,7 @@ Examples
 from realimpact.data.importing import FileOutcome, ImportResult, import_paths
 from realimpact.data.measures import measure_series
 from realimpact.data.series import AreaSeries, area_series, lsoa_panel, month_range, panel
-from realimpact.data.store import Batch, StoreStatus, store_status
+from realimpact.data.store import Batch, StoreStatus, events_glob, store_status
 
 __all__ = [
     "AreaSeries",
@@ -25,6 +25,7 @@ __all__ = [
     "ImportResult",
     "StoreStatus",
     "area_series",
+    "events_glob",
     "import_paths",
     "lsoa_panel",
     "measure_series",
