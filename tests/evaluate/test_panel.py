@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
-from realimpact.evaluate._panel import parse_time, split_periods, validate_panel
+from realimpact.evaluate._panel import parse_time, read_table, split_periods, validate_panel
 from realimpact.exceptions import ConfigError
 
 
@@ -89,3 +91,29 @@ def test_split_periods_gives_pre_and_post_up_to_end() -> None:
 def test_split_periods_rejects_end_before_start() -> None:
     with pytest.raises(ConfigError, match="before start"):
         split_periods(parse_time(_panel()["month"]), "2023-05", "2023-04")
+
+
+def test_read_table_finds_semicolon_tab_and_space_delimiters(tmp_path: Path) -> None:
+    texts = {
+        "semi.csv": "State;Year;Packs\nOhio;1970;1.5\n",
+        "tab.csv": "State\tYear\tPacks\nOhio\t1970\t1.5\n",
+        "space.csv": '"State" "Year" "Packs"\n"Ohio" 1970 1.5\n',
+        "comma.csv": "\ufeffState,Year,Packs\nOhio,1970,1.5\n",
+    }
+    for name, text in texts.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        frame = read_table(tmp_path / name)
+        assert list(frame.columns) == ["State", "Year", "Packs"], name
+        assert frame["Packs"].iloc[0] == 1.5, name
+
+
+def test_read_table_names_a_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as info:
+        read_table(tmp_path / "nope.csv")
+    assert info.value.problems[0].file == str(tmp_path / "nope.csv")
+
+
+def test_monthly_dates_with_one_date_per_month_stay_monthly() -> None:
+    index = parse_time(["2020-01-01", "2020-02-01", "2020-03-01"])
+    assert index.frequency == "monthly"
+    assert index.labels == ("2020-01", "2020-02", "2020-03")
