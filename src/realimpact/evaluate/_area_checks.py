@@ -35,11 +35,12 @@ from realimpact.evaluate._run import method_function
 from realimpact.evaluate.calibration import (
     CalibrationResult,
     calibrate_result,
+    clopper_pearson,
     placebo_calibration,
 )
 from realimpact.evaluate.harm import resolve_weights
 from realimpact.evaluate.sustainability import SustainabilityResult, sustainability
-from realimpact.exceptions import ConfigError, MethodWarning
+from realimpact.exceptions import ConfigError, MethodWarning, Problem
 from realimpact.workspace import Workspace
 
 __all__ = [
@@ -95,20 +96,55 @@ def force_panel(
     return panel[panel["lsoa"].map(pfa).isin(forces)]
 
 
-def _with_comparison(method: str, comparison: pd.Series) -> Callable[..., EffectResult]:
-    """The method run as on the target: with ``comparison`` (indexed by month) as control."""
+_FAILED = "placebo run failed"
+
+
+def _placebo_method(method: str, comparison: pd.Series | None) -> Callable[..., EffectResult]:
+    """The method run as on the target (with ``comparison``, indexed by month, if given).
+
+    A run the method cannot fit (numerical failure on an odd series) returns a result
+    with a NaN estimate marked ``placebo run failed``; :func:`_drop_failed` removes it.
+    """
     fn = method_function(method)
     if fn is None:
         raise ConfigError(f"method {method!r} is not available", [])
+    key = {"comparison": "comparison"} if method == "its" else {"covariates": ("comparison",)}
 
     def run(series: pd.DataFrame, **kw: Any) -> EffectResult:
-        comp = series[kw["time"]].astype(str).map(comparison)
-        series = series.assign(comparison=comp.fillna(float(comparison.mean())).to_numpy())
-        key = {"comparison": "comparison"} if method == "its" else {"covariates": ("comparison",)}
-        return fn(series, **kw, **key)
+        extra: dict[str, Any] = {}
+        if comparison is not None:
+            comp = series[kw["time"]].astype(str).map(comparison)
+            series = series.assign(comparison=comp.fillna(float(comparison.mean())).to_numpy())
+            extra = key
+        try:
+            return fn(series, **kw, **extra)
+        except (ValueError, ArithmeticError, ConfigError) as exc:
+            nan = float("nan")
+            return EffectResult(
+                fn.__name__, _FAILED, nan, None, None, None, "", extra={"error": str(exc)}
+            )
 
     run.__name__ = fn.__name__
     return run
+
+
+def _drop_failed(cal: CalibrationResult) -> CalibrationResult:
+    """The calibration without runs the method could not fit (their count in ``params``)."""
+    runs = tuple(r for r in cal.runs if math.isfinite(r.estimate))
+    if len(runs) == len(cal.runs):
+        return cal
+    k = sum(r.significant for r in runs)
+    lo, hi = clopper_pearson(k, len(runs))
+    return replace(
+        cal,
+        runs=runs,
+        n_areas=len(runs),
+        n_flagged=k,
+        false_positive_rate=k / len(runs) if runs else float("nan"),
+        ci_low=lo,
+        ci_high=hi,
+        params={**dict(cal.params), "failed_runs": len(cal.runs) - len(runs)},
+    )
 
 
 def area_calibration(
@@ -137,7 +173,7 @@ def area_calibration(
     for m in wanted:
         if progress is not None:
             progress(f"calibrating {m} on {n_areas} untreated areas")
-        method: Any = m if comparison is None else _with_comparison(m, comparison)
+        method = _placebo_method(m, comparison)
         with warnings.catch_warnings():
             # each placebo run's own caveats are not the user's concern; the rate is
             warnings.simplefilter("ignore", MethodWarning)
@@ -156,6 +192,7 @@ def area_calibration(
                 seed=seed,
                 method_kwargs={"n_draws": PLACEBO_DRAWS},
             )
+        out[m] = _drop_failed(out[m])
     return out
 
 
@@ -277,7 +314,14 @@ def run_area_calibration(
         comparison=comparison,
         progress=progress,
     )
-    return cal, notes, []
+    failed = [
+        f"calibration: {c.params['failed_runs']} of the {m} placebo runs could not be fitted "
+        f"(numerical failure on sparse series) and are left out ({c.n_areas} used); the "
+        "placebo areas left may be less like the target"
+        for m, c in cal.items()
+        if c.params.get("failed_runs")
+    ]
+    return cal, notes, failed
 
 
 def calibrate_area(
@@ -341,12 +385,18 @@ def calibrate_area(
     table = resolve_weights(weights)
     types = sorted(set(table.harm_weights()) & set(crime_types or table.weights))
     frame = force_panel(workspace, target.lsoas, types, end)
-    return placebo_calibration(
+    if method not in ("its", "sts", "did"):
+        raise ConfigError(
+            "calibrate_area: unknown method",
+            [Problem(f"method {method!r} is not its, sts or did", "Use its, sts or did.")],
+        )
+    run: Any = method if method == "did" else _placebo_method(method, None)
+    cal = placebo_calibration(
         frame,
         unit="lsoa",
         time="month",
         outcome="count",
-        method=method,
+        method=run,
         n_areas=n_areas,
         group_size=len(target.lsoas),
         start=start,
@@ -357,3 +407,4 @@ def calibrate_area(
         method_kwargs=None if method == "did" else {"n_draws": PLACEBO_DRAWS},
         progress=progress,
     )
+    return _drop_failed(cal)
