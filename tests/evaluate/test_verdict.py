@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from realimpact.evaluate._result import Diagnostic, EffectResult, EffectSeries
@@ -124,3 +125,35 @@ def test_verdict_is_inconclusive_when_every_method_failed_its_checks() -> None:
     assert v.conclusion == "inconclusive"
     assert "every method failed" in v.headline
     assert v.caveats[0].startswith("synth: ")
+
+
+def test_verdict_reads_placebo_calibrated_inference_and_drops_a_model_only_fall() -> None:
+    from realimpact.evaluate.calibration import calibrate_result, placebo_calibration
+    from tests.evaluate._asb_panel import asb_panel
+
+    # real placebo distribution: ITS on 40 untreated five-LSOA Cleveland ASB areas from 2024-07
+    cal = placebo_calibration(
+        asb_panel(),
+        unit="lsoa",
+        time="month",
+        outcome="asb",
+        n_areas=40,
+        group_size=5,
+        start="2024-07",
+        seed=4,
+        method_kwargs={"n_draws": 200},
+    )
+    # a model-based "fall" of 2% (interval -1.5 to -0.5 on a counterfactual of 50)
+    model = dataclasses.replace(_result("its", -1, -1.5, -0.5), relative_estimate=-2.0)
+    assert verdict([model]).conclusion == "fall"
+    calibrated = calibrate_result(model, cal)
+    v = verdict([calibrated])
+    (reading,) = v.readings
+    assert reading.inference == "in-space placebo"
+    assert (reading.ci_low, reading.ci_high) == (calibrated.ci_low, calibrated.ci_high)
+    # 2% is smaller than almost every untreated area's own change: no claim survives
+    placebo = [abs(s) for s in cal.statistics()]
+    assert sum(p >= 2.0 for p in placebo) >= 2
+    assert calibrated.p_value is not None and calibrated.p_value > 0.05
+    assert v.conclusion == "no detectable change"
+    assert "in-space placebo inference" in v.summary()
