@@ -87,3 +87,22 @@ def test_every_command_documents_an_example(fn: object) -> None:
 def test_package_all_is_sorted_and_importable() -> None:
     assert list(data_pkg.__all__) == sorted(data_pkg.__all__)
     assert all(hasattr(data_pkg, name) for name in data_pkg.__all__)
+
+
+def test_status_gives_partner_months_from_their_values_and_no_nan(tmp_path: Path) -> None:
+    ws = str(tmp_path / "ws")
+    partner = tmp_path / "needles.csv"
+    partner.write_text(
+        "month,lsoa_code,measure,value,source\n"
+        "2023-06,E01012057,needle finds,3,council\n"
+        "2023-07-14,E01012057,needle finds,2,council\n"
+        "2023-09,E01012057,calls for service,10,police\n",
+        encoding="utf-8",
+    )
+    assert _run("data", "import", str(partner), "--workspace", ws)[0] == 0
+    code, out = _run("data", "status", "--workspace", ws, "--json")
+    (row,) = json.loads(out)["kinds"]
+    assert (row["kind"], row["force"]) == ("partner", None)
+    assert (row["first_month"], row["last_month"], row["months"]) == ("2023-06", "2023-09", 3)
+    code, out = _run("data", "status", "--workspace", ws)
+    assert code == 0 and "2023-06" in out and "nan" not in out

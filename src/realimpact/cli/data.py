@@ -87,6 +87,11 @@ def status_cmd(workspace: WorkspaceOpt = None, json_output: JsonOpt = False) -> 
     _render_status(status)
 
 
+def _cell(value: object) -> str:
+    """A table cell: blank for a missing value (None or NaN from the status frame)."""
+    return "" if value is None or value != value else str(value)
+
+
 def _render_status(status: StoreStatus) -> None:
     if status.kinds.empty:
         console.print(status.summary(), highlight=False)
@@ -97,9 +102,9 @@ def _render_status(status: StoreStatus) -> None:
     for r in status.kinds.to_dict(orient="records"):
         table.add_row(
             str(r["kind"]),
-            str(r["force"] or ""),
-            str(r["first_month"]),
-            str(r["last_month"]),
+            _cell(r["force"]),
+            _cell(r["first_month"]),
+            _cell(r["last_month"]),
             str(r["months"]),
             f"{int(r['rows']):,}",
             str(r["batches"]),

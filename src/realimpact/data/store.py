@@ -377,8 +377,9 @@ class StoreStatus:
             return f"The store at {self.root} is empty. Import data with 'realimpact data import'."
         lines = [f"Store at {self.root}:"]
         for r in self.kinds.itertuples():
+            force = r.force if isinstance(r.force, str) else "-"
             lines.append(
-                f"  {r.kind!s:<16} {r.force or '-'!s:<18} {r.first_month}..{r.last_month} "
+                f"  {r.kind!s:<16} {force:<18} {r.first_month}..{r.last_month} "
                 f"({r.months} months), {r.rows:,} rows in {r.batches} files"
             )
         replaced = sum(b.status == "replaced" for b in self.batches)
@@ -386,13 +387,27 @@ class StoreStatus:
         return "\n".join(lines)
 
 
+# Partner batches have no force or period of their own: their months come from their values.
+_STATUS_SQL = """
+WITH cur AS (SELECT * FROM batches WHERE status = 'current'),
+pmonths AS (
+    SELECT min(month) AS first_month, max(month) AS last_month,
+           count(DISTINCT month) AS months
+    FROM partner_values WHERE batch_id IN (SELECT batch_id FROM cur WHERE kind = 'partner'))
+SELECT kind, force, min(period) AS first_month, max(period) AS last_month,
+       count(DISTINCT period) AS months, sum(rows)::BIGINT AS rows, count(*) AS batches
+FROM cur WHERE kind <> 'partner' GROUP BY ALL
+UNION ALL
+SELECT 'partner', NULL, any_value(p.first_month), any_value(p.last_month),
+       coalesce(any_value(p.months), 0), sum(c.rows)::BIGINT, count(*)
+FROM cur c, pmonths p WHERE c.kind = 'partner' HAVING count(*) > 0
+ORDER BY kind, force
+"""
+
+
 def store_status(workspace: Workspace) -> StoreStatus:
     """Summarise the store of ``workspace`` (reads only)."""
     with connect(workspace) as con:
-        kinds = con.execute(
-            "SELECT kind, force, min(period) AS first_month, max(period) AS last_month, "
-            "count(DISTINCT period) AS months, sum(rows)::BIGINT AS rows, count(*) AS batches "
-            "FROM batches WHERE status = 'current' GROUP BY ALL ORDER BY kind, force"
-        ).df()
+        kinds = con.execute(_STATUS_SQL).df()
         rows = con.execute("SELECT * FROM batches ORDER BY imported_at, file_name").fetchall()
     return StoreStatus(workspace.store_dir, kinds, tuple(Batch(*r) for r in rows))
