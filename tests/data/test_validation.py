@@ -185,6 +185,24 @@ def test_partner_file_errors_name_row_and_column(ws: Workspace, tmp_path: Path) 
     assert {(p.row, p.column) for p in err.errors} == {(4, "month"), (5, "lsoa_code"), (6, "value")}
 
 
+def test_partner_rows_without_a_measure_or_a_finite_value_are_errors(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    path = write_csv(
+        tmp_path / "needles.csv",
+        ["month", "lsoa_code", "measure", "value"],
+        [
+            ["2023-06", "E01012057", "needle finds", "3"],
+            ["2023-06", "E01012057", " ", "4"],
+            ["2023-07", "E01012057", "needle finds", "inf"],
+            ["2023-08", "E01012057", "needle finds", "NaN"],
+        ],
+    )
+    err = _fail(ws, [path])
+    assert {(p.row, p.column) for p in err.errors} == {(3, "measure"), (4, "value"), (5, "value")}
+    assert "measure" in _at(err.errors, 3, "measure").fix
+
+
 def test_partner_rows_by_coordinates_go_to_the_nearest_lsoa(ws: Workspace, tmp_path: Path) -> None:
     path = write_csv(
         tmp_path / "calls.csv",

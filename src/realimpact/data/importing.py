@@ -42,7 +42,7 @@ from realimpact.workspace import Workspace
 __all__ = ["FileOutcome", "ImportResult", "ProgressFn", "import_paths"]
 
 ProgressFn = Callable[[str, int, int], None]
-_CHECKS = ("month", "coordinates", "value", "place", "duplicate")
+_CHECKS = ("month", "coordinates", "value", "place", "measure", "duplicate")
 
 
 @dataclass(frozen=True)

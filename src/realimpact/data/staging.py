@@ -25,7 +25,7 @@ from realimpact.data.validation import row_check_sql
 
 __all__ = ["PlannedFile", "StageReport", "stage_kind"]
 
-CHECK_BITS = {"month": 1, "coordinates": 2, "value": 4, "place": 8}
+CHECK_BITS = {"month": 1, "coordinates": 2, "value": 4, "place": 8, "measure": 16}
 
 
 @dataclass(frozen=True)

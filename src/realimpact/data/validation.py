@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import difflib
 import io
+import math
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
@@ -102,7 +103,8 @@ def row_check_sql(kind: FileKind, present: set[str]) -> dict[str, str]:
             f"{LON_RANGE[0]} AND {LON_RANGE[1]}, false)"
         )
     if kind.name == "partner":
-        checks["value"] = "TRY_CAST(value AS DOUBLE) IS NULL"
+        checks["value"] = "NOT coalesce(isfinite(TRY_CAST(value AS DOUBLE)), false)"
+        checks["measure"] = "nullif(trim(measure), '') IS NULL"
         checks["place"] = (
             "nullif(trim(lsoa), '') IS NULL AND (nullif(trim(latitude), '') IS NULL "
             "OR nullif(trim(longitude), '') IS NULL)"
@@ -115,6 +117,7 @@ _SEVERITY = {
     "coordinates": "error",
     "value": "error",
     "place": "error",
+    "measure": "error",
     "lsoa": "warning",
     "duplicate": "warning",
     "fields": "error",
@@ -254,9 +257,14 @@ def _check_row(
                 n,
                 "value",
                 "value",
-                f"The value {rec.get('value')!r} is not a number.",
+                f"The value {rec.get('value')!r} is not a finite number.",
                 "Write a number (e.g. 12 or 3.5), without units or thousands commas.",
             ),
+        )
+    if "measure" in wanted and not rec.get("measure", "").strip():
+        yield (
+            "measure",
+            _p(src, n, "measure", "measure", "The row has no measure.", _MEASURE_FIX),
         )
     has_point = rec.get("latitude", "").strip() and rec.get("longitude", "").strip()
     if "place" in wanted and not code and not has_point:
@@ -297,12 +305,15 @@ def _check_coords(
             )
 
 
+_MEASURE_FIX = "Name the measure, e.g. 'needle finds' or 'calls for service'."
+
+
 def _not_number(raw: str) -> bool:
+    """True unless ``raw`` is a finite number ('nan' and 'inf' are not values to store)."""
     try:
-        float(raw)
+        return not math.isfinite(float(raw))
     except ValueError:
         return True
-    return False
 
 
 def _p(src: SourceFile, row: int, column: str | None, check: str, msg: str, fix: str) -> Problem:
