@@ -430,3 +430,6 @@ def test_evaluate_calibrate_needs_exactly_one_of_area_and_panel(workspace: Path)
     )
     assert bad.exit_code == 2
     assert "'ols' is not its, sts or did" in bad.output
+    none = runner.invoke(app, ["evaluate", "calibrate", "mbro-013", "--n", "0", "--json"])
+    assert none.exit_code == 2
+    assert json.loads(none.stdout)["problems"][0]["column"] == "--n"

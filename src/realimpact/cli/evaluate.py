@@ -416,6 +416,11 @@ def calibrate_cmd(
                 )
             ],
         )
+    if n < 1:
+        raise ConfigError(
+            "evaluate calibrate: too few placebo areas",
+            [Problem(f"--n {n}", "Give at least 1 (100 or more for a useful rate).", column="--n")],
+        )
     if method not in ("its", "sts", "did"):
         raise ConfigError(
             "evaluate calibrate: unknown method",

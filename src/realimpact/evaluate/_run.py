@@ -43,6 +43,17 @@ METHODS: tuple[str, ...] = ("its", "did", "synth", "sts")
 PANEL_METHODS: tuple[str, ...] = ("did", "synth", "its", "sts")
 SERIES_METHODS: tuple[str, ...] = ("its", "sts")
 ProgressFn = Callable[[str], None]
+MODEL_BASED = (
+    "ITS/STS p-values and intervals are model-based and not calibrated: on small-area crime "
+    "counts they can flag untreated areas well above the nominal rate; check with "
+    "`realimpact evaluate calibrate --panel ...` (evaluate_area calibrates them by default)"
+)
+
+
+def _verdict(results: Mapping[str, EffectResult]) -> Verdict:
+    """The verdict, with a caveat when ITS or STS inference is model-based."""
+    model = [m for m, r in results.items() if m in ("its", "sts") and "inference" not in r.params]
+    return verdict(list(results.values()), extra_caveats=[MODEL_BASED] if model else [])
 
 
 def method_function(name: str) -> Callable[..., EffectResult] | None:
@@ -239,7 +250,7 @@ def evaluate_panel(
         f"{', '.join(tl)} ({outcome})",
         results,
         skipped,
-        verdict(list(results.values())),
+        _verdict(results),
         inputs,
         seed,
     )
@@ -310,4 +321,4 @@ def evaluate_series(
         "covariates": list(covariates),
         "methods": list(names),
     }
-    return Evaluation(outcome, results, skipped, verdict(list(results.values())), inputs, seed)
+    return Evaluation(outcome, results, skipped, _verdict(results), inputs, seed)

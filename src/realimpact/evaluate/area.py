@@ -52,7 +52,7 @@ from realimpact.evaluate.costs import (
 from realimpact.evaluate.harm import resolve_weights
 from realimpact.evaluate.sustainability import SustainabilityResult
 from realimpact.evaluate.verdict import Verdict, verdict
-from realimpact.exceptions import ConfigError
+from realimpact.exceptions import ConfigError, Problem
 from realimpact.jsonable import to_jsonable
 from realimpact.workspace import Workspace
 
@@ -337,6 +337,11 @@ def evaluate_area(
     crime type, net of displacement, gives the crimes avoided that value for money prices.
     The verdict rests on the count methods, with displacement and data caveats attached.
     """
+    if calibrate < 0:
+        raise ConfigError(
+            "evaluate_area: calibrate must not be negative",
+            [Problem(f"calibrate={calibrate}", "Give 0 (off) or a number of placebo areas.")],
+        )
     step = progress or (lambda _name: None)
     step("loading areas")
     target = _load(workspace, area)
@@ -397,6 +402,7 @@ def evaluate_area(
         alpha=alpha,
         extra_caveats=caveats,
     )
+    counts = dataclasses.replace(counts, verdict=final)
     harm = _harm_verdict(harm, cal, alpha)
     notes.append(
         f"harm weights: {table.name} ({table.unit}); {', '.join(sorted(table.activity_types))} "
