@@ -403,6 +403,11 @@ def evaluate_area(
         extra_caveats=caveats,
     )
     counts = dataclasses.replace(counts, verdict=final)
+    if primary is not None and primary.series is not None:
+        notes.append(
+            "sustainability windows use the primary method's model-based simulation "
+            "intervals (not placebo-calibrated): read them as too narrow"
+        )
     harm = _harm_verdict(harm, cal, alpha)
     notes.append(
         f"harm weights: {table.name} ({table.unit}); {', '.join(sorted(table.activity_types))} "
