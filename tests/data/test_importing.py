@@ -13,6 +13,7 @@ import pytest
 from realimpact.data import store
 from realimpact.data.importing import ImportResult, import_paths
 from realimpact.data.store import connect, events_glob, store_status
+from realimpact.exceptions import ImportValidationError
 from realimpact.workspace import Workspace, open_workspace
 from tests.data._store_data import (
     POLICEUK,
@@ -138,6 +139,28 @@ def test_a_data_police_uk_zip_imports_its_month_folders(tmp_path: Path) -> None:
         len(read_rows(p)) for p in street_files("city-of-london") if p.name[:7] in months
     )
     assert result.rows == expected
+
+
+def test_a_damaged_zip_or_gz_is_a_located_error_and_nothing_is_imported(tmp_path: Path) -> None:
+    real = POLICEUK / "city-of-london" / "street" / "2020-03-city-of-london-street.csv.gz"
+    cut_zip = tmp_path / "download.zip"
+    with zipfile.ZipFile(cut_zip, "w") as zf:
+        zf.writestr("2020-03/2020-03-city-of-london-street.csv", gzip.decompress(real.read_bytes()))
+    cut_zip.write_bytes(cut_zip.read_bytes()[:200])  # a download cut short
+    cut_gz = tmp_path / "2020-04-city-of-london-street.csv.gz"
+    cut_gz.write_bytes(real.read_bytes()[:300])
+    ws = open_workspace(tmp_path / "ws")
+    import_paths(ws, [real])
+    before = tree_hash(ws.store_dir)
+    with pytest.raises(ImportValidationError) as zip_err:
+        import_paths(ws, [cut_zip, real])
+    with pytest.raises(ImportValidationError) as gz_err:
+        import_paths(ws, [cut_gz, real])
+    assert [p.file for p in zip_err.value.problems] == [str(cut_zip)]
+    assert "zip" in zip_err.value.problems[0].message
+    assert [p.file for p in gz_err.value.problems] == [str(cut_gz)]
+    assert "cannot be read" in gz_err.value.problems[0].message
+    assert tree_hash(ws.store_dir) == before
 
 
 def test_a_file_without_a_police_uk_name_takes_force_and_month_from_its_content(

@@ -14,6 +14,7 @@ import gzip
 import hashlib
 import os
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -63,12 +64,14 @@ def discover(paths: Iterable[str | os.PathLike[str]], tmp_dir: Path) -> list[tup
             files += sorted(f for f in p.rglob("*.zip") if f.is_file())
             before = len(found)
             for f in files:
-                found.extend(_zip_members(f, tmp_dir) if f.suffix == ".zip" else [(f, str(f))])
+                found.extend(
+                    _read_zip(f, tmp_dir, problems) if f.suffix == ".zip" else [(f, str(f))]
+                )
             if len(found) == before:
                 problems.append(_no_csv(p))
         elif p.suffix.lower() == ".zip":
-            members = _zip_members(p, tmp_dir)
-            found.extend(members) if members else problems.append(_no_csv(p))
+            members = _read_zip(p, tmp_dir, problems)
+            found.extend(members) if members or problems else problems.append(_no_csv(p))
         else:
             found.append((p, str(p)))
     if problems:
@@ -88,6 +91,22 @@ def _is_csv(name: str) -> bool:
     return name.lower().endswith(_CSV_SUFFIXES)
 
 
+def _read_zip(archive: Path, tmp_dir: Path, problems: list[Problem]) -> list[tuple[Path, str]]:
+    """The CSV members of ``archive``, or none with a problem added if it cannot be read."""
+    try:
+        return _zip_members(archive, tmp_dir)
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as exc:
+        problems.append(
+            Problem(
+                f"The file is not a readable zip archive ({exc}).",
+                "Download the archive again from data.police.uk, or unzip it and import the "
+                "folder of CSV files.",
+                file=str(archive),
+            )
+        )
+        return []
+
+
 def _zip_members(archive: Path, tmp_dir: Path) -> list[tuple[Path, str]]:
     out: list[tuple[Path, str]] = []
     with zipfile.ZipFile(archive) as zf:
@@ -105,9 +124,28 @@ def _zip_members(archive: Path, tmp_dir: Path) -> list[tuple[Path, str]]:
 
 
 def scan(files: list[tuple[Path, str]], tmp_dir: Path, threads: int = 2) -> list[SourceFile]:
-    """Hash, encoding-check and header-read every file (in ``threads`` threads)."""
+    """Hash, encoding-check and header-read every file (in ``threads`` threads).
+
+    Raises :class:`ImportValidationError` listing every file that cannot be read (a
+    truncated or mislabelled ``.gz``, a file without read permission).
+    """
     with ThreadPoolExecutor(max_workers=max(1, threads)) as pool:
-        return list(pool.map(lambda f: _scan_one(f[0], f[1], tmp_dir), files))
+        results = list(pool.map(lambda f: _scan_or_problem(f[0], f[1], tmp_dir), files))
+    problems = [r for r in results if isinstance(r, Problem)]
+    if problems:
+        raise ImportValidationError("Some inputs cannot be read; nothing was imported.", problems)
+    return [r for r in results if isinstance(r, SourceFile)]
+
+
+def _scan_or_problem(path: Path, name: str, tmp_dir: Path) -> SourceFile | Problem:
+    try:
+        return _scan_one(path, name, tmp_dir)
+    except (OSError, EOFError, zlib.error) as exc:  # gzip.BadGzipFile is an OSError
+        return Problem(
+            f"The file cannot be read ({exc}).",
+            "Download it again; a .gz file must be gzip-compressed, a .csv file plain text.",
+            file=name,
+        )
 
 
 def _open(path: Path) -> IO[bytes]:
