@@ -115,11 +115,6 @@ def test_volkswagen_share_price_falls_after_the_emissions_scandal() -> None:
         assert result.ci_high is not None and result.ci_high < 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="cli/evaluate.py _read_csv (owned by calibration-default) splits on ',' or ';' "
-    "only; it should call realimpact.evaluate._panel.read_table",
-)
 def test_volkswagen_file_runs_through_the_cli_as_published() -> None:
     args = [
         "evaluate",

@@ -73,15 +73,10 @@ def _methods(text: str) -> list[str] | str:
 
 
 def _read_csv(path: Path) -> Any:
-    import pandas as pd
+    """Read a panel or series file in any dialect published files use (see ``read_table``)."""
+    from realimpact.evaluate._panel import read_table
 
-    if not path.is_file():
-        raise ConfigError(
-            "input file not found",
-            [Problem(f"{path} does not exist", "Give the path of a CSV file.", file=str(path))],
-        )
-    sep = ";" if path.read_text(encoding="utf-8-sig").split("\n", 1)[0].count(";") else ","
-    return pd.read_csv(path, sep=sep, encoding="utf-8-sig")
+    return read_table(path)
 
 
 @contextlib.contextmanager
