@@ -106,3 +106,33 @@ def test_status_gives_partner_months_from_their_values_and_no_nan(tmp_path: Path
     assert (row["first_month"], row["last_month"], row["months"]) == ("2023-06", "2023-09", 3)
     code, out = _run("data", "status", "--workspace", ws)
     assert code == 0 and "2023-06" in out and "nan" not in out
+
+
+def test_series_with_a_misspelt_crime_type_is_an_error_naming_the_close_match(
+    tmp_path: Path,
+) -> None:
+    ws = str(tmp_path / "ws")
+    assert (
+        _run(
+            "data", "import", str(CITY / "2020-01-city-of-london-street.csv.gz"), "--workspace", ws
+        )[0]
+        == 0
+    )
+    assert _run("area", "add", "barbican", "--lsoa", "E01000001", "--workspace", ws)[0] == 0
+    before = tree_hash(tmp_path / "ws")
+    code, out = _run(
+        "series",
+        "barbican",
+        "--crime-type",
+        "Drugz",
+        "--crime-type",
+        "Burglary",
+        "--workspace",
+        ws,
+        "--json",
+    )
+    assert code == 2
+    (problem,) = json.loads(out)["problems"]
+    assert problem["entry"] == "Drugz" and "Did you mean 'Drugs'?" in problem["fix"]
+    assert tree_hash(tmp_path / "ws") == before
+    assert _run("series", "barbican", "--crime-type", "Drugs", "--workspace", ws, "--json")[0] == 0

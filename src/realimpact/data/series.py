@@ -17,6 +17,7 @@ and Neyroud 2016). Types a table does not score (CCHI: anti-social behaviour) ar
 
 from __future__ import annotations
 
+import difflib
 import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -70,15 +71,7 @@ def resolve_weights(weights: WeightsArg) -> WeightTable | None:
         return get_weight_table(weights)
     unknown = sorted(set(weights) - set(CRIME_TYPES))
     if unknown:
-        raise ConfigError(
-            "unknown crime types in the weights",
-            [
-                Problem(
-                    f"{t!r} is not a police.uk crime type.", f"Use one of {CRIME_TYPES}.", entry=t
-                )
-                for t in unknown
-            ],
-        )
+        raise _unknown_types("unknown crime types in the weights", unknown, CRIME_TYPES)
     return WeightTable(
         "custom",
         "User-supplied weights",
@@ -86,6 +79,36 @@ def resolve_weights(weights: WeightsArg) -> WeightTable | None:
         "user-supplied",
         {t: float(weights.get(t, 0.0)) for t in CRIME_TYPES},
     )
+
+
+def _unknown_types(summary: str, unknown: Sequence[str], known: Sequence[str]) -> ConfigError:
+    """One problem per unknown crime type, suggesting the closest known one."""
+    problems = []
+    for t in unknown:
+        close = difflib.get_close_matches(t, known, n=1, cutoff=0.6)
+        hint = f"Did you mean {close[0]!r}? " if close else ""
+        problems.append(
+            Problem(
+                f"{t!r} is not a police.uk crime type.",
+                f"{hint}Use one of: {', '.join(known)}.",
+                column="crime_type",
+                entry=t,
+            )
+        )
+    return ConfigError(summary, problems)
+
+
+def _checked_types(con: duckdb.DuckDBPyConnection, crime_types: Sequence[str] | None) -> list[str]:
+    """``crime_types`` (default all 14), each a police.uk type or one present in the store."""
+    if crime_types is None:
+        return list(CRIME_TYPES)
+    types = list(crime_types)
+    stored = [r[0] for r in con.execute("SELECT DISTINCT crime_type FROM counts_street").fetchall()]
+    known = [*CRIME_TYPES, *sorted(set(stored) - set(CRIME_TYPES))]
+    unknown = [t for t in dict.fromkeys(types) if t not in known]
+    if unknown:
+        raise _unknown_types("unknown crime types asked for", unknown, known)
+    return types
 
 
 def _membership(areas: Mapping[str, Sequence[str]], crosswalk: pd.DataFrame | None) -> pd.DataFrame:
@@ -140,11 +163,11 @@ def panel(
         at all is absent. ``count`` may be fractional where a 2011 LSOA was split.
     """
     codes = {u: _codes(a) for u, a in areas.items()}
-    types = list(crime_types) if crime_types is not None else list(CRIME_TYPES)
     member = _membership(codes, crosswalk)
     table = resolve_weights(weights)
     w = table.harm_weights(include_activity=include_activity) if table else {}
     with store.reader(workspace) as con:
+        types = _checked_types(con, crime_types)
         return _filled(con, member, types, [w.get(t) for t in types], start, end, by_type=True)
 
 
@@ -215,8 +238,8 @@ def lsoa_panel(
     2011/2021 switch.
     """
     cw = _default_crosswalk() if crosswalk is None else crosswalk
-    types = list(crime_types) if crime_types is not None else list(CRIME_TYPES)
     with store.reader(workspace) as con:
+        types = _checked_types(con, crime_types)
         if lsoas is None:
             present = {
                 r[0] for r in con.execute("SELECT DISTINCT lsoa FROM counts_street").fetchall()
