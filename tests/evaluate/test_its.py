@@ -193,3 +193,21 @@ def test_its_result_serialises_to_json_without_the_draws() -> None:
     assert out["extra"]["level_change_rate_ratio"]["estimate"] > 0
     assert len(out["series"]["effect"]) == 48
     assert "inference calibration" in res.summary()
+
+
+def test_its_on_a_sparse_series_that_falls_to_zero_flags_the_projection_instead_of_crashing() -> (
+    None
+):
+    # Regression: sparse counts with an all-zero post period left the level/slope change
+    # unidentified; simulated counterfactual means overflowed and Poisson sampling raised
+    # "lam value too large" (and exp() of the rate ratio raised OverflowError).
+    rng = np.random.default_rng(3)
+    y = np.concatenate([rng.poisson(0.3, 24), np.zeros(11, dtype=int)])
+    months = pd.period_range("2023-01", periods=35, freq="M").astype(str)
+    data = pd.DataFrame({"month": months, "y": y})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = interrupted_time_series(data, time="month", outcome="y", start="2025-01", seed=0)
+    flagged = [d for d in result.diagnostics if d.name == "unstable_projection"]
+    assert flagged and not flagged[0].ok
+    assert any("implausibly large" in w for w in result.warnings)

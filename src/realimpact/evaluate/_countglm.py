@@ -235,8 +235,15 @@ def t_draws(mean: Array, cov: Array, df: float, n: int, rng: np.random.Generator
     return np.asarray(mean + z * w[:, None], dtype=float)
 
 
+MAX_MEAN = 1e9
+"""Largest mean drawn from: a projection beyond it comes from an unidentified coefficient
+(a sparse series) and is capped so sampling does not fail; ITS then flags the projection."""
+
+
 def predictive(mu: Array, fit: CountFit, rng: np.random.Generator) -> Array:
     """Draw outcomes around means ``mu`` from the fitted family (NB as gamma-Poisson)."""
+    if fit.family != "gaussian":
+        mu = np.nan_to_num(np.minimum(mu, MAX_MEAN), nan=0.0, posinf=MAX_MEAN)
     if fit.family == "gaussian":
         sd = math.sqrt(fit.dispersion)
         return np.asarray(mu + rng.normal(0.0, sd, size=mu.shape), dtype=float)

@@ -18,7 +18,6 @@ correction, and intervals use Student-t draws with the residual degrees of freed
 
 from __future__ import annotations
 
-import math
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -29,7 +28,14 @@ import pandas as pd
 from numpy.typing import NDArray
 from statsmodels.stats.diagnostic import acorr_ljungbox
 
-from realimpact.evaluate._countglm import CountFit, fit_count_glm, mm, predictive, t_draws
+from realimpact.evaluate._countglm import (
+    MAX_MEAN,
+    CountFit,
+    fit_count_glm,
+    mm,
+    predictive,
+    t_draws,
+)
 from realimpact.evaluate._panel import (
     PeriodSplit,
     parse_time,
@@ -353,6 +359,16 @@ def _result(
     rng = np.random.default_rng(seed)
     draws = t_draws(fit.params, fit.cov, fit.df_resid, n_draws, rng)
     cf_draw = fit.inverse_link(mm(draws, x0.T))
+    if fit.family != "gaussian" and not np.all(np.isfinite(cf_draw) & (cf_draw <= MAX_MEAN)):
+        diag.append(
+            Diagnostic(
+                "unstable_projection",
+                False,
+                "some simulated counterfactual means are implausibly large (a coefficient is "
+                "barely identified, usually because the series is sparse); the interval is "
+                "unreliable: use a longer period, more LSOAs or more crime types",
+            )
+        )
     cf = fit.inverse_link(x0.dot(fit.params))
     est = float(np.mean(y[post] - cf[post]))
     model_eff = (fit.inverse_link(mm(draws, x.T))[:, post] - cf_draw[:, post]).mean(axis=1)
@@ -403,7 +419,9 @@ def _coef(fit: CountFit, design: pd.DataFrame, name: str, level: float) -> dict[
     lo, hi = fit.conf_int(i, level)
     if fit.family == "gaussian":
         return {"estimate": b, "ci_low": lo, "ci_high": hi}
-    return {"estimate": math.exp(b), "ci_low": math.exp(lo), "ci_high": math.exp(hi)}
+    with np.errstate(over="ignore"):  # an unidentified coefficient gives inf, not a crash
+        ratio = np.exp(np.array([b, lo, hi], dtype=float))
+    return {"estimate": float(ratio[0]), "ci_low": float(ratio[1]), "ci_high": float(ratio[2])}
 
 
 def _extra(
