@@ -6,13 +6,14 @@ Methods (each returns an :class:`EffectResult` with the same JSON field names):
 :func:`wdq`, :func:`wdd`, :func:`wdd_harm`. Harm units: :func:`harm_series`,
 :func:`harm_effect`. Value for money: :func:`value_for_money` with :func:`load_unit_costs`
 and :class:`OperationCost`. Sustainability: :func:`sustainability`. Calibration:
-:func:`placebo_calibration`, :func:`calibrate_result`. Verdict: :func:`verdict`. Whole evaluations:
+:func:`placebo_calibration`, :func:`calibrate_result`, :func:`calibrate_area`.
+Verdict: :func:`verdict`. Whole evaluations:
 :func:`evaluate_area`, :func:`evaluate_panel`, :func:`evaluate_series`.
 """
 
 from realimpact.evaluate._result import Diagnostic, EffectResult, EffectSeries
 from realimpact.evaluate._run import Evaluation, evaluate_panel, evaluate_series
-from realimpact.evaluate.area import AreaEvaluation, Displacement, evaluate_area
+from realimpact.evaluate.area import AreaEvaluation, Displacement, calibrate_area, evaluate_area
 from realimpact.evaluate.calibration import (
     CalibrationResult,
     calibrate_result,
@@ -56,6 +57,7 @@ __all__ = [
     "Verdict",
     "WDDResult",
     "WDQResult",
+    "calibrate_area",
     "calibrate_result",
     "difference_in_differences",
     "evaluate_area",
