@@ -5,7 +5,8 @@ from __future__ import annotations
 import difflib
 import os
 import tempfile
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,14 @@ from pydantic import ValidationError
 
 from realimpact.exceptions import ConfigError, NotFoundError, Problem
 
-__all__ = ["atomic_write", "pydantic_problems", "read_yaml", "unknown_id_problem"]
+__all__ = [
+    "atomic_write",
+    "locate_lines",
+    "pydantic_problems",
+    "read_yaml",
+    "unknown_id_problem",
+    "yaml_line",
+]
 
 _FIXES = {
     "missing": "Add the field.",
@@ -109,3 +117,36 @@ def read_yaml(path: Path, what: str) -> Any:
                 )
             ],
         ) from None
+
+
+def yaml_line(root: yaml.Node | None, loc: Sequence[Any]) -> int | None:
+    """The 1-based YAML line of the node at path ``loc`` (the deepest node found)."""
+    node = root
+    line = None
+    for part in loc:
+        if node is None:
+            break
+        line = node.start_mark.line + 1
+        if isinstance(node, yaml.MappingNode):
+            node = next((v for k, v in node.value if k.value == str(part)), None)
+        elif isinstance(node, yaml.SequenceNode) and str(part).isdigit():
+            node = node.value[int(part)] if int(part) < len(node.value) else None
+        else:
+            node = None
+    return node.start_mark.line + 1 if node is not None else line
+
+
+def locate_lines(problems: Sequence[Problem], path: Path) -> list[Problem]:
+    """``problems`` with ``row`` set to the YAML line of their dotted ``column`` field path.
+
+    Problems that already have a row, or name no field, are returned as they are.
+    """
+    try:
+        root = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return list(problems)
+    out = []
+    for p in problems:
+        line = yaml_line(root, p.column.split(".")) if p.column and p.row is None else None
+        out.append(replace(p, row=line) if line is not None else p)
+    return out

@@ -20,6 +20,7 @@ from pydantic import ValidationError
 
 from realimpact.define._errors import (
     atomic_write,
+    locate_lines,
     pydantic_problems,
     read_yaml,
     unknown_id_problem,
@@ -169,7 +170,10 @@ def read_profile_file(
     """
     path = Path(path)
     raw = read_yaml(path, "problem profile")
-    return validate_profile(raw, file=str(path), kb=kb, workspace=workspace)
+    try:
+        return validate_profile(raw, file=str(path), kb=kb, workspace=workspace)
+    except ConfigError as exc:
+        raise ConfigError(exc.summary, locate_lines(exc.problems, path)) from None
 
 
 def save_profile(

@@ -20,6 +20,7 @@ from pydantic import ValidationError
 
 from realimpact.data.weights import CRIME_TYPES as POLICEUK_CRIME_TYPES
 from realimpact.data.weights import list_weight_tables
+from realimpact.define._errors import yaml_line
 from realimpact.exceptions import ConfigError, NotFoundError, Problem
 from realimpact.framework import KnowledgeBase, load_knowledge_base
 from realimpact.plan.library import EvidenceLibrary, load_evidence_library
@@ -27,23 +28,6 @@ from realimpact.plan.model import Plan
 from realimpact.workspace import Workspace
 
 __all__ = ["load_plan", "parse_plan", "plan_path", "save_plan"]
-
-
-def _line_of(root: yaml.Node | None, loc: Sequence[Any]) -> int | None:
-    """The 1-based YAML line of the node at path ``loc`` (deepest node found)."""
-    node = root
-    line = None
-    for part in loc:
-        if node is None:
-            break
-        line = node.start_mark.line + 1
-        if isinstance(node, yaml.MappingNode):
-            node = next((v for k, v in node.value if k.value == str(part)), None)
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
-            node = node.value[part] if part < len(node.value) else None
-        else:
-            node = None
-    return node.start_mark.line + 1 if node is not None else line
 
 
 def _path(loc: Sequence[Any]) -> tuple[str, str]:
@@ -62,7 +46,7 @@ class _Collector:
 
     def add(self, loc: Sequence[Any], message: str, fix: str) -> None:
         entry, field = _path(loc)
-        line = _line_of(self.root, loc)
+        line = yaml_line(self.root, loc)
         where = f"{entry} (line {line})" if line else entry
         self.problems.append(Problem(message, fix, file=self.file, column=field, entry=where))
 
