@@ -102,19 +102,19 @@ def test_invalid_plan_lists_every_problem_with_line_field_and_fix() -> None:
         parse_plan(BROKEN, file="broken.yaml")
     problems = err.value.problems
     assert all(p.file == "broken.yaml" for p in problems)
-    where = {(p.entry, p.column) for p in problems}
-    # low above high: the entry, its YAML line and the field
-    assert ("targeted_harms[0] (line 13)", "expected") in where
+    where = {(p.entry, p.row, p.column) for p in problems}
+    # low above high: the entry, its YAML line (the row) and the field
+    assert ("targeted_harms[0]", 13, "expected") in where
     # a missing field is located at its entry; a bad value at the value's own line
-    assert ("side_effects[0] (line 22)", "mitigation") in where
-    assert ("side_effects[0] (line 28)", "due") in where
+    assert ("side_effects[0]", 22, "mitigation") in where
+    assert ("side_effects[0]", 28, "due") in where
     # unknown ids are reported in the same error, with suggestions
     unknown = {p.column: p.fix for p in problems if p.message.startswith("unknown")}
     assert "hot-spots" in unknown["intervention"]
     assert "social.community.victim-of-crime-asb" in unknown["harm"]
     assert len(problems) == 5
     low_high = next(p for p in problems if "swap" in p.message)
-    assert "line 13" in (low_high.entry or "")
+    assert low_high.row == 13
     missing = next(p for p in problems if p.column == "mitigation")
     assert "Add the required field 'mitigation'" in missing.fix
 
@@ -126,10 +126,10 @@ def test_plan_with_valid_shape_reports_every_unknown_reference_with_suggestions(
     )
     with pytest.raises(ConfigError) as err:
         parse_plan(text, file="refs.yaml")
-    by_field = {(p.column, p.entry.split(" ")[0] if p.entry else ""): p for p in err.value.problems}
+    by_field = {(p.column, p.entry or ""): p for p in err.value.problems}
     assert "hot-spots" in by_field[("intervention", "responses[0]")].fix
     harm = by_field[("harm", "targeted_harms[0]")]
-    assert "social.community.victim-of-crime-asb" in harm.fix and "line 11" in (harm.entry or "")
+    assert "social.community.victim-of-crime-asb" in harm.fix and harm.row == 11
     # percent effects need the police.uk crime types they apply to
     assert ("unit", "targeted_harms[0].expected") in by_field
     assert ("unit", "targeted_harms[1].expected") in by_field
@@ -174,3 +174,10 @@ def test_example_plans_are_documented_yaml_mappings() -> None:
     for path in EXAMPLES.glob("*.yaml"):
         assert isinstance(yaml.safe_load(path.read_text("utf-8")), dict)
         assert load_plan(path).name == path.stem
+
+
+def test_a_plan_yaml_syntax_error_gives_its_line_as_the_row() -> None:
+    with pytest.raises(ConfigError) as err:
+        parse_plan("name: x\nresponses: [unclosed\n", file="broken.yaml")
+    (problem,) = err.value.problems
+    assert problem.file == "broken.yaml" and problem.row == 3

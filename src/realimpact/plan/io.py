@@ -47,8 +47,9 @@ class _Collector:
     def add(self, loc: Sequence[Any], message: str, fix: str) -> None:
         entry, field = _path(loc)
         line = yaml_line(self.root, loc)
-        where = f"{entry} (line {line})" if line else entry
-        self.problems.append(Problem(message, fix, file=self.file, column=field, entry=where))
+        self.problems.append(
+            Problem(message, fix, file=self.file, row=line, column=field, entry=entry)
+        )
 
     def unknown(self, loc: Sequence[Any], ref: str, known: Iterable[str], what: str) -> None:
         close = difflib.get_close_matches(ref, list(known), n=3, cutoff=0.5)
@@ -210,7 +211,14 @@ def parse_plan(
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "the file"
         raise ConfigError(
             f"The plan {file} is not valid YAML.",
-            [Problem(f"YAML error at {where}: {exc}.", "Fix the YAML syntax there.", file=file)],
+            [
+                Problem(
+                    f"YAML error at {where}: {exc}.",
+                    "Fix the YAML syntax there.",
+                    file=file,
+                    row=mark.line + 1 if mark else None,
+                )
+            ],
         ) from exc
     col = _Collector(file, root)
     if not isinstance(data, dict):
