@@ -87,6 +87,39 @@ def test_plan_new_then_show_from_the_workspace(tmp_path: Path) -> None:
     assert code == 0 and json.loads(out)["responses"][0]["intervention"] == "hot-spots"
 
 
+def test_plan_new_lists_every_bad_argument_at_once_and_writes_nothing(tmp_path: Path) -> None:
+    ws = tmp_path / "ws"
+    args = ["plan", "new", "Boro Plan", "--area", "boro", "--problem", "market"]
+    args += ["--harm", "social.community.no-go-area", "--harm", "social.community.no-go-areas"]
+    args += ["--response", "hot-spotz", "--start", "2025-13", "-w", str(ws), "--json"]
+    code, out = _run(*args)
+    assert code == 2
+    problems = json.loads(out)["problems"]
+    assert [(p["column"], p["entry"]) for p in problems] == [
+        ("harm", "social.community.no-go-area"),
+        ("response", "hot-spotz"),
+        ("name", "plan"),
+        ("start", "plan"),
+    ]
+    assert "hot-spots" in problems[1]["message"] and all(p["fix"] for p in problems)
+    assert not list((ws / "plans").glob("*"))
+    code, out = _run(
+        "plan",
+        "new",
+        "boro",
+        "--area",
+        "boro",
+        "--problem",
+        "nosuch",
+        "--response",
+        "hot-spots",
+        "-w",
+        str(ws),
+        "--json",
+    )
+    assert code == 2 and "no problem named 'nosuch'" in json.loads(out)["message"]
+
+
 def test_log_add_and_show_give_the_evaluation_window(cleveland: Workspace) -> None:
     ws = str(cleveland.root)
     shutil.copy(EXAMPLES / "middlesbrough-centre.yaml", cleveland.path("plans") / "cli-plan.yaml")

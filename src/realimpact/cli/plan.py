@@ -18,7 +18,7 @@ from realimpact.cli._common import (
     err_console,
     get_workspace,
 )
-from realimpact.define import ProblemProfile, load_profile
+from realimpact.define import load_profile
 from realimpact.exceptions import ConfigError, NotFoundError, Problem
 from realimpact.framework import KnowledgeBase, load_knowledge_base
 from realimpact.plan import (
@@ -46,13 +46,6 @@ PlanArg = Annotated[str, typer.Argument(help="Plan file, or the name of a plan i
 def _context(ws: Workspace) -> tuple[KnowledgeBase, EvidenceLibrary]:
     kb = load_knowledge_base(ws.root / "framework")
     return kb, load_evidence_library(ws.root / "framework", kb)
-
-
-def _profile(ws: Workspace, name: str, kb: KnowledgeBase) -> ProblemProfile | None:
-    try:
-        return load_profile(ws, name, kb=kb)
-    except NotFoundError:
-        return None
 
 
 def _load(ws: Workspace, ref: str) -> Plan:
@@ -85,7 +78,7 @@ def new(
     """  # noqa: E501
     ws = get_workspace(workspace)
     kb, lib = _context(ws)
-    profile = None if harm else _profile(ws, problem, kb)
+    profile = None if harm else load_profile(ws, problem, kb=kb)  # NotFoundError lists saved
     plan = draft_plan(
         name,
         area=area,

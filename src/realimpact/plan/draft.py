@@ -15,11 +15,14 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
+from pydantic import ValidationError
+
 from realimpact.define import ProblemProfile
-from realimpact.exceptions import ConfigError, Problem
+from realimpact.exceptions import ConfigError, NotFoundError, Problem
 from realimpact.framework import KnowledgeBase, MeasureKind, load_knowledge_base
 from realimpact.plan.check import TRADE_OFFS
 from realimpact.plan.evidence import Intervention
+from realimpact.plan.io import shape_problems
 from realimpact.plan.library import EvidenceLibrary, load_evidence_library
 from realimpact.plan.model import Plan
 
@@ -187,9 +190,7 @@ def draft_plan(
                 )
             ],
         )
-    for h in harms:
-        kb.harm(h)
-    chosen = [library.get(r) for r in responses]
+    chosen, problems = _known_references(harms, responses, kb, library)
     start = start or dt.date.today().strftime("%Y-%m")
     due = f"{start}-01"
     risks = {
@@ -207,6 +208,35 @@ def draft_plan(
         ],
         "targeted_harms": _targets(harms, chosen),
         **risks,
-        "measures": _measures(harms, risks, kb),
+        "measures": _measures(harms, risks, kb) if not problems else [],
     }
-    return Plan.model_validate(data)
+    try:
+        plan = Plan.model_validate(data)
+    except ValidationError as exc:
+        # empty lists left by unknown ids are consequences, not problems of their own
+        dropped = {"measures", "responses", "targeted_harms"} if problems else set()
+        problems += [p for p in shape_problems(exc, None) if p.column not in dropped]
+    if problems:
+        raise ConfigError(f"Plan {name} cannot be drafted.", problems)
+    return plan
+
+
+def _known_references(
+    harms: Sequence[str], responses: Sequence[str], kb: KnowledgeBase, library: EvidenceLibrary
+) -> tuple[list[Intervention], list[Problem]]:
+    """The known interventions, and a problem for every unknown harm or intervention id."""
+    problems: list[Problem] = []
+    for h in harms:
+        try:
+            kb.harm(h)
+        except NotFoundError as exc:
+            fix = "Use a harm id of the matrix (realimpact harms search WORDS)."
+            problems.append(Problem(str(exc), fix, column="harm", entry=h))
+    chosen = []
+    for r in responses:
+        try:
+            chosen.append(library.get(r))
+        except NotFoundError as exc:
+            fix = "Use an intervention id of the library (realimpact evidence list)."
+            problems.append(Problem(str(exc), fix, column="response", entry=r))
+    return chosen, problems

@@ -27,7 +27,7 @@ from realimpact.plan.library import EvidenceLibrary, load_evidence_library
 from realimpact.plan.model import Plan
 from realimpact.workspace import Workspace
 
-__all__ = ["load_plan", "parse_plan", "plan_path", "save_plan"]
+__all__ = ["load_plan", "parse_plan", "plan_path", "save_plan", "shape_problems"]
 
 
 def _path(loc: Sequence[Any]) -> tuple[str, str]:
@@ -40,7 +40,7 @@ def _path(loc: Sequence[Any]) -> tuple[str, str]:
 
 
 class _Collector:
-    def __init__(self, file: str, root: yaml.Node | None) -> None:
+    def __init__(self, file: str | None, root: yaml.Node | None) -> None:
         self.file, self.root = file, root
         self.problems: list[Problem] = []
 
@@ -55,6 +55,17 @@ class _Collector:
         close = difflib.get_close_matches(ref, list(known), n=3, cutoff=0.5)
         hint = f" Did you mean: {', '.join(close)}?" if close else ""
         self.add(loc, f"unknown {what} {ref!r}.", f"Use an existing {what}.{hint}")
+
+
+def shape_problems(
+    exc: ValidationError, file: str | None, root: yaml.Node | None = None
+) -> list[Problem]:
+    """One problem per pydantic error of a plan mapping, located in ``root`` if given."""
+    col = _Collector(file, root)
+    for err in exc.errors():
+        loc = tuple(p for p in err["loc"] if not str(p).startswith("function-"))
+        col.add(loc, f"{err['msg']}.", _fix(err))
+    return col.problems
 
 
 def _fix(err: Any) -> str:
@@ -227,9 +238,7 @@ def parse_plan(
     try:
         plan = Plan.model_validate(data)
     except ValidationError as exc:
-        for err in exc.errors():
-            loc = tuple(p for p in err["loc"] if not str(p).startswith("function-"))
-            col.add(loc, f"{err['msg']}.", _fix(err))
+        col.problems.extend(shape_problems(exc, file, root))
         kb = kb if kb is not None else load_knowledge_base()
         library = library if library is not None else load_evidence_library(kb=kb)
         _raw_references(data, kb, library, col)
