@@ -185,3 +185,30 @@ def test_plan_compare_and_evidence_file_from_an_evaluation_json(
         "evidence", "file", "treatment-outreach", str(tmp_path / "none.json"), "--json", "-w", ws
     )
     assert code == 2 and json.loads(out)["problems"][0]["file"].endswith("none.json")
+
+
+def test_plan_compare_with_a_json_that_is_no_area_evaluation_exits_2(
+    cleveland: Workspace, tmp_path: Path
+) -> None:
+    path = tmp_path / "wdq.json"  # a real JSON output, but of another command
+    code, out = _run(
+        "evaluate",
+        "wdq",
+        "--target",
+        "100",
+        "80",
+        "--buffer",
+        "50",
+        "55",
+        "--control",
+        "400",
+        "390",
+        "--json",
+    )
+    assert code == 0
+    path.write_text(out, "utf-8")
+    plan = str(EXAMPLES / "middlesbrough-centre.yaml")
+    code, out = _run("plan", "compare", plan, str(path), "--json", "-w", str(cleveland.root))
+    assert code == 2
+    (problem,) = json.loads(out)["problems"]
+    assert problem["column"] == "counts" and "evaluate area" in problem["fix"]

@@ -198,12 +198,25 @@ def compare(
     prediction
         From :func:`realimpact.plan.predict_net_harm`.
     evaluation
-        An :class:`~realimpact.evaluate.area.AreaEvaluation` or its ``to_dict()`` JSON.
+        An :class:`~realimpact.evaluate.area.AreaEvaluation` or its ``to_dict()`` JSON;
+        anything without ``counts`` results raises :class:`ConfigError`.
     plan, log
         When both are given, the implementation review
         (:func:`~realimpact.plan.review.implementation_review`) is added.
     """
     ev = _as_dict(evaluation)
+    if not isinstance(ev.get("counts"), Mapping):
+        raise ConfigError(
+            "The evaluation is not an area evaluation.",
+            [
+                Problem(
+                    "it has no 'counts' results (top-level keys: "
+                    f"{', '.join(map(str, ev)) or 'none'}).",
+                    "Give the JSON written by 'realimpact evaluate area ... --json'.",
+                    column="counts",
+                )
+            ],
+        )
     unit = f"{prediction.harm_unit} per month"
     rows: list[Comparison] = []
     target = prediction.subtotals.get("target:harm")
