@@ -212,3 +212,24 @@ def test_plan_compare_with_a_json_that_is_no_area_evaluation_exits_2(
     assert code == 2
     (problem,) = json.loads(out)["problems"]
     assert problem["column"] == "counts" and "evaluate area" in problem["fix"]
+
+
+def test_log_add_names_the_option_of_every_bad_date_and_writes_nothing(
+    cleveland: Workspace,
+) -> None:
+    ws = str(cleveland.root)
+    plan = str(EXAMPLES / "middlesbrough-centre.yaml")
+    logs = {p: p.read_bytes() for p in cleveland.path("logs").glob("*")}
+    args = ["log", "add", plan, "--phase", "p", "--start", "2025-13-01", "--deviation", "late"]
+    code, out = _run(*args, "--date", "2025-1-1", "--json", "-w", ws)
+    assert code == 2
+    got = [(p["entry"], p["column"], p["fix"]) for p in json.loads(out)["problems"]]
+    assert got == [
+        ("phase", "start", "Write --start as YYYY-MM-DD."),
+        ("deviation", "date", "Write --date as YYYY-MM-DD."),
+    ]
+    args = ["log", "add", plan, "--phase", "p", "--start", "2025-03-13", "--end", "2025-01-01"]
+    code, out = _run(*args, "--json", "-w", ws)
+    (problem,) = json.loads(out)["problems"]
+    assert (code, problem["column"]) == (2, "end") and "--end on or after" in problem["fix"]
+    assert {p: p.read_bytes() for p in cleveland.path("logs").glob("*")} == logs

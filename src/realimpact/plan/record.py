@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import TypeVar
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from realimpact.exceptions import ConfigError, NotFoundError, Problem
 from realimpact.framework import load_knowledge_base
@@ -24,17 +25,39 @@ from realimpact.workspace import Workspace
 
 __all__ = ["add_to_log"]
 
+_R = TypeVar("_R", bound=BaseModel)
+
 
 def _problems(exc: ValidationError, what: str) -> list[Problem]:
-    return [
-        Problem(
-            f"{e['msg']}.",
-            f"Correct --{e['loc'][-1] if e['loc'] else what}.",
-            column=str(e["loc"][-1]) if e["loc"] else what,
-            entry=what,
-        )
-        for e in exc.errors()
-    ]
+    """Problems naming the command-line option of each field of a log record."""
+    out = []
+    for e in exc.errors():
+        field = str(e["loc"][-1]) if e["loc"] else None
+        if field is None:  # the one check across fields: a phase ends before it starts
+            msg = str(e["msg"]).removeprefix("Value error, ")
+            fix = "Give an --end on or after --start."
+            out.append(Problem(f"{msg}.", fix, column="end", entry=what))
+        elif e["type"] == "string_pattern_mismatch":
+            out.append(
+                Problem(
+                    f"--{field} {e['input']!r} is not a date.",
+                    f"Write --{field} as YYYY-MM-DD.",
+                    column=field,
+                    entry=what,
+                )
+            )
+        else:
+            out.append(Problem(f"{e['msg']}.", f"Correct --{field}.", column=field, entry=what))
+    return out
+
+
+def _record(model: type[_R], what: str, problems: list[Problem], **fields: object) -> _R | None:
+    """``model(**fields)``, or None with its problems added."""
+    try:
+        return model.model_validate(fields)
+    except ValidationError as exc:
+        problems += _problems(exc, what)
+        return None
 
 
 def _check_refs(plan: Plan, risk: str | None, responses: Sequence[str]) -> list[Problem]:
@@ -96,31 +119,35 @@ def add_to_log(
     when = date or dt.date.today().isoformat()
     problems = _check_refs(plan, mitigation, responses)
     update: dict[str, tuple[object, ...]] = {}
-    try:
-        if phase is not None:
-            update["phases"] = (
-                *log.phases,
-                Phase(
-                    name=phase,
-                    start=start or when,
-                    end=end,
-                    places=tuple(places),
-                    responses=tuple(responses),
-                    done=done or phase,
-                ),
-            )
-        if deviation is not None:
-            update["deviations"] = (
-                *log.deviations,
-                Deviation(date=when, description=deviation, reason=reason),
-            )
-        if mitigation is not None:
-            update["mitigations"] = (
-                *log.mitigations,
-                MitigationRecord(risk=mitigation, done=carried_out, date=when, note=note),
-            )
-    except ValidationError as exc:
-        problems += _problems(exc, "log entry")
+    if phase is not None:
+        new_phase = _record(
+            Phase,
+            "phase",
+            problems,
+            name=phase,
+            start=start or when,
+            end=end,
+            places=tuple(places),
+            responses=tuple(responses),
+            done=done or phase,
+        )
+        update["phases"] = (*log.phases, new_phase)
+    if deviation is not None:
+        dev = _record(
+            Deviation, "deviation", problems, date=when, description=deviation, reason=reason
+        )
+        update["deviations"] = (*log.deviations, dev)
+    if mitigation is not None:
+        rec = _record(
+            MitigationRecord,
+            "mitigation",
+            problems,
+            risk=mitigation,
+            done=carried_out,
+            date=when,
+            note=note,
+        )
+        update["mitigations"] = (*log.mitigations, rec)
     if not update and not problems:
         problems.append(
             Problem(
