@@ -106,3 +106,36 @@ def test_problem_baseline_command_saves_the_measured_baseline(
     assert data["total"]["total"] == len(mine)
     saved = load_profile(cleveland, "cli-mbro").baseline
     assert saved is not None and saved.total.total == len(mine)
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "column", "words"),
+    [
+        ("2024-13", "2024-12", "start", "not a month"),
+        ("2024-06", "2024-01", "start", "after the end"),
+        ("2019-01", "2019-12", "start", "no month of 2019-01..2019-12"),
+    ],
+)
+def test_problem_baseline_over_bad_or_empty_months_is_an_error_and_keeps_the_old_one(
+    cleveland: Workspace, start: str, end: str, column: str, words: str
+) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from realimpact.cli.main import app
+
+    ws = str(cleveland.root)
+    runner = CliRunner()
+    add = ["problem", "add", "--name", "cli-empty", "--area", "mbro-001", "-w", ws, "--replace"]
+    assert runner.invoke(app, add).exit_code == 0
+    good = ["problem", "baseline", "cli-empty", "--start", "2024-01", "--end", "2024-03", "-w", ws]
+    assert runner.invoke(app, good).exit_code == 0
+    saved = cleveland.path("problems") / "cli-empty.yaml"
+    before = saved.read_bytes()
+    bad = ["problem", "baseline", "cli-empty", "--start", start, "--end", end, "-w", ws, "--json"]
+    result = runner.invoke(app, bad)
+    assert result.exit_code == 2
+    (problem,) = json.loads(result.stdout)["problems"]
+    assert problem["column"] == column and words in problem["message"] and problem["fix"]
+    assert saved.read_bytes() == before

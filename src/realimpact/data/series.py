@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -171,6 +172,34 @@ def panel(
         return _filled(con, member, types, [w.get(t) for t in types], start, end, by_type=True)
 
 
+_MONTH_RE = re.compile(r"\d{4}-(0[1-9]|1[0-2])(-\d{2})?")
+
+
+def _check_window(start: str | None, end: str | None) -> None:
+    """ConfigError naming every bound that is not a month, or a start after the end."""
+    problems = [
+        Problem(
+            f"{value!r} is not a month.",
+            f"Write the {name} month as YYYY-MM (e.g. 2024-01).",
+            column=name,
+            entry=value,
+        )
+        for name, value in (("start", start), ("end", end))
+        if value is not None and not _MONTH_RE.fullmatch(value)
+    ]
+    if not problems and start is not None and end is not None and start[:7] > end[:7]:
+        problems.append(
+            Problem(
+                f"the start {start} is after the end {end}.",
+                "Give a start month on or before the end month.",
+                column="start",
+                entry=start,
+            )
+        )
+    if problems:
+        raise ConfigError("The months asked for are invalid.", problems)
+
+
 def _filled(
     con: duckdb.DuckDBPyConnection,
     member: pd.DataFrame,
@@ -182,6 +211,7 @@ def _filled(
     by_type: bool,
 ) -> pd.DataFrame:
     """Run the zero-filling SQL; each unit gets the months of the forces that record it."""
+    _check_window(start, end)
     con.register("_member", member)
     sql = _FILLED_SQL.format(
         cols="ty.crime_type, " if by_type else "",

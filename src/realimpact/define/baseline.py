@@ -23,6 +23,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict
 
 from realimpact.data import area_series
+from realimpact.exceptions import ConfigError, Problem
 from realimpact.workspace import Workspace
 
 __all__ = ["Baseline", "BaselineRow", "compute_baseline", "linear_trend"]
@@ -138,6 +139,12 @@ def compute_baseline(
     Baseline
         Per crime type and overall: total, monthly mean and OLS trend per month, of counts
         and (where weighted) harm; with the series' notes and warnings.
+
+    Raises
+    ------
+    ConfigError
+        For a month that is not ``YYYY-MM``, a start after the end, or a window in which
+        the store holds no street data for the area (an empty baseline is never saved).
     """
     series = area_series(
         workspace, area, crime_types=crime_types, start=start, end=end, weights=weights
@@ -149,6 +156,19 @@ def compute_baseline(
         for ct, g in frame.groupby("crime_type", sort=True)
     )
     totals = series.totals().sort_values("month")
+    if totals.empty:
+        raise ConfigError(
+            f"No baseline for {area}: the store has no street data for it in {start}..{end}.",
+            [
+                Problem(
+                    f"no month of {start}..{end} has police.uk street data for the area.",
+                    "Import street files for these months (realimpact data import), or "
+                    "choose months the store holds (realimpact data status).",
+                    column="start",
+                    entry=area,
+                )
+            ],
+        )
     return Baseline(
         area=series.area,
         start=start,
