@@ -31,6 +31,19 @@ def test_evidence_list_show_search_as_json(tmp_path: Path) -> None:
     assert [i["id"] for i in json.loads(out)] == ["focused-deterrence"]
 
 
+def test_evidence_list_with_an_unknown_harm_or_group_exits_2_naming_close_ids(
+    tmp_path: Path,
+) -> None:
+    ws = str(tmp_path / "ws")
+    args = ["evidence", "list", "--harm", "social.community.victim-of-crime", "--json", "-w", ws]
+    code, out = _run(*args)
+    assert code == 2 and "social.community.victim-of-crime-asb" in json.loads(out)["message"]
+    code, out = _run("evidence", "list", "--strategy", "e", "--json", "-w", ws)
+    assert code == 2 and json.loads(out)["problems"][0]["column"] == "strategy"
+    code, out = _run("evidence", "list", "--strategy", "a", "--json", "-w", ws)
+    assert code == 0 and {i["strategy_group"] for i in json.loads(out)} == {"a"}
+
+
 def test_unknown_intervention_exits_2_with_a_json_error(tmp_path: Path) -> None:
     code, out = _run("evidence", "show", "hotspots", "--json", "-w", str(tmp_path / "ws"))
     assert code == 2

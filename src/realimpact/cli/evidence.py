@@ -18,6 +18,7 @@ from realimpact.cli._common import (
     get_workspace,
 )
 from realimpact.exceptions import ConfigError, Problem
+from realimpact.framework import load_knowledge_base
 from realimpact.plan import EvidenceLibrary, Intervention, file_evaluation, load_evidence_library
 from realimpact.workspace import default_workspace_path
 
@@ -31,6 +32,18 @@ def _library(workspace: WorkspaceOpt) -> EvidenceLibrary:
     root = default_workspace_path() if workspace is None else workspace
     overlay = root / "framework"
     return load_evidence_library(overlay if overlay.is_dir() else None)
+
+
+def _check_filters(workspace: WorkspaceOpt, harm: str | None, strategy: str | None) -> None:
+    """An unknown harm id (NotFoundError with close ids) or strategy group is an error."""
+    if harm is not None:
+        overlay = (default_workspace_path() if workspace is None else workspace) / "framework"
+        load_knowledge_base(overlay if overlay.is_dir() else None).harm(harm)
+    if strategy is not None and strategy not in ("a", "b", "c", "d"):
+        raise ConfigError(
+            "Unknown strategy group.",
+            [Problem(f"{strategy!r} is not a group.", "Use a, b, c or d.", column="strategy")],
+        )
 
 
 def _table(items: tuple[Intervention, ...]) -> Table:
@@ -65,6 +78,7 @@ def list_(
     Example: realimpact evidence list --harm social.community.victim-of-crime-asb
     """
     lib = _library(workspace)
+    _check_filters(workspace, harm, strategy)
     items = lib.search("", harm=harm)
     if strategy:
         items = tuple(i for i in items if i.strategy_group == strategy)
