@@ -246,3 +246,19 @@ def test_log_add_names_the_option_of_every_bad_date_and_writes_nothing(
     (problem,) = json.loads(out)["problems"]
     assert (code, problem["column"]) == (2, "end") and "--end on or after" in problem["fix"]
     assert {p: p.read_bytes() for p in cleveland.path("logs").glob("*")} == logs
+
+
+def test_plan_compare_and_evidence_file_name_an_unreadable_evaluation_alike(
+    tmp_path: Path,
+) -> None:
+    bad = tmp_path / "evaluation.json"
+    bad.write_text("{not json", "utf-8")
+    ws = str(tmp_path / "ws")
+    plan = str(EXAMPLES / "middlesbrough-centre.yaml")
+    outs = [
+        _run("plan", "compare", plan, str(bad), "--json", "-w", ws),
+        _run("evidence", "file", "hot-spots", str(bad), "--json", "-w", ws),
+    ]
+    problems = [json.loads(out)["problems"] for code, out in outs if code == 2]
+    assert len(problems) == 2 and problems[0] == problems[1]
+    assert problems[0][0]["file"] == str(bad) and "--json" in problems[0][0]["fix"]

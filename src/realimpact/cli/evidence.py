@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated
 
@@ -19,7 +18,13 @@ from realimpact.cli._common import (
 )
 from realimpact.exceptions import ConfigError, Problem
 from realimpact.framework import load_knowledge_base
-from realimpact.plan import EvidenceLibrary, Intervention, file_evaluation, load_evidence_library
+from realimpact.plan import (
+    EvidenceLibrary,
+    Intervention,
+    file_evaluation,
+    load_evidence_library,
+    read_evaluation,
+)
 from realimpact.workspace import default_workspace_path
 
 __all__ = ["register"]
@@ -135,19 +140,7 @@ def file_(
 
     Example: realimpact evidence file hot-spots evaluation.json --plan middlesbrough-centre
     """
-    try:
-        data = json.loads(evaluation.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise ConfigError(
-            f"Cannot read {evaluation}.",
-            [
-                Problem(
-                    f"not a readable JSON file ({exc}).",
-                    "Save the output of the evaluation with --json.",
-                    file=str(evaluation),
-                )
-            ],
-        ) from exc
+    data = read_evaluation(evaluation)
     filed = file_evaluation(
         get_workspace(workspace),
         intervention,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated
 
@@ -19,7 +18,7 @@ from realimpact.cli._common import (
     get_workspace,
 )
 from realimpact.define import load_profile
-from realimpact.exceptions import ConfigError, NotFoundError, Problem
+from realimpact.exceptions import NotFoundError
 from realimpact.framework import KnowledgeBase, load_knowledge_base
 from realimpact.plan import (
     EvidenceLibrary,
@@ -33,6 +32,7 @@ from realimpact.plan import (
     load_plan,
     plan_path,
     predict_net_harm,
+    read_evaluation,
     save_plan,
 )
 from realimpact.workspace import Workspace
@@ -194,19 +194,7 @@ def compare_(
     Example: realimpact plan compare middlesbrough-centre evaluation.json
     """
     ws = get_workspace(workspace)
-    try:
-        data = json.loads(evaluation.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise ConfigError(
-            f"Cannot read {evaluation}.",
-            [
-                Problem(
-                    f"not a readable JSON file ({exc}).",
-                    "Save the output of the evaluation with --json.",
-                    file=str(evaluation),
-                )
-            ],
-        ) from exc
+    data = read_evaluation(evaluation)
     p = _load(ws, plan)
     pred = predict_net_harm(p, ws, seed=seed)
     try:

@@ -55,6 +55,7 @@ from realimpact.plan.results import (
     compare,
     evaluation_kwargs,
     file_evaluation,
+    read_evaluation,
 )
 from realimpact.plan.review import implementation_review
 
@@ -108,6 +109,7 @@ __all__ = [
     "parse_plan",
     "plan_path",
     "predict_net_harm",
+    "read_evaluation",
     "save_log",
     "save_plan",
 ]

@@ -16,8 +16,10 @@ filed into the workspace's evidence library overlay (:func:`file_evaluation`).
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -36,7 +38,14 @@ from realimpact.plan.predict import Interval, NetHarmPrediction
 from realimpact.plan.review import implementation_review
 from realimpact.workspace import Workspace
 
-__all__ = ["Comparison", "ResultsAnalysis", "compare", "evaluation_kwargs", "file_evaluation"]
+__all__ = [
+    "Comparison",
+    "ResultsAnalysis",
+    "compare",
+    "evaluation_kwargs",
+    "file_evaluation",
+    "read_evaluation",
+]
 
 
 @dataclass(frozen=True)
@@ -95,6 +104,28 @@ def evaluation_kwargs(plan: Plan, window: EvaluationWindow) -> dict[str, Any]:
     if plan.buffer:
         out["buffer"] = plan.buffer
     return out
+
+
+def read_evaluation(path: str | Path) -> Any:
+    """The JSON an evaluation command wrote (``--json``), for :func:`compare` and filing.
+
+    Raises :class:`~realimpact.exceptions.ConfigError` naming the file if it cannot be
+    read or is not JSON.
+    """
+    p = Path(path)
+    try:
+        return json.loads(p.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ConfigError(
+            f"Cannot read {p}.",
+            [
+                Problem(
+                    f"not a readable JSON file ({exc}).",
+                    "Save the output of the evaluation with --json.",
+                    file=str(p),
+                )
+            ],
+        ) from exc
 
 
 def _as_dict(evaluation: Any) -> Mapping[str, Any]:
