@@ -95,6 +95,26 @@ def test_decisions_without_a_name_are_refused(tmp_path: Path) -> None:
     assert code == 2 and json.loads(out)["problems"][0]["column"] == "by"
 
 
+def test_every_problem_of_the_decisions_is_reported_at_once_against_its_option(
+    tmp_path: Path,
+) -> None:
+    ws = tmp_path / "ws"
+    _run("problem", "add", "--name", "m", "--openness", "open", "-w", str(ws))
+    before = (ws / "problems" / "m.yaml").read_bytes()
+    args = ["problem", "suggest-harms", "m", "--accept", "not.a.harm"]
+    args += ["--reject", "economic.community.cost-of-crim", "-w", str(ws), "--json"]
+    code, out = _run(*args)
+    assert code == 2
+    problems = json.loads(out)["problems"]
+    assert [(p["column"], p["entry"]) for p in problems] == [
+        ("by", None),
+        ("accept", "not.a.harm"),
+        ("reject", "economic.community.cost-of-crim"),
+    ]
+    assert "economic.community.cost-of-crime" in problems[2]["fix"]
+    assert (ws / "problems" / "m.yaml").read_bytes() == before
+
+
 def test_survey_import_and_show_give_indicators_and_weights(tmp_path: Path) -> None:
     ws = str(tmp_path / "ws")
     code, out = _run("survey", "import", str(SURVEY), "--name", "residents", "-w", ws, "--json")

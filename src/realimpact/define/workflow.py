@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from realimpact.define._errors import unknown_id_problem
 from realimpact.define.baseline import compute_baseline
 from realimpact.define.profile import ProblemProfile
 from realimpact.define.store import load_profile, save_profile
@@ -18,6 +19,31 @@ from realimpact.framework import KnowledgeBase, load_knowledge_base
 from realimpact.workspace import Workspace
 
 __all__ = ["attach_baseline", "review_harms"]
+
+
+def _decision_problems(
+    accept: Sequence[str], reject: Sequence[str], by: str | None, kb: KnowledgeBase
+) -> list[Problem]:
+    """Every problem of the decisions asked for: no --by, contradictions, unknown ids."""
+    out = []
+    if not by:
+        out.append(Problem("who decided is not given.", "Pass --by YOUR-NAME.", column="by"))
+    both = sorted(set(accept) & set(reject))
+    if both:
+        out.append(
+            Problem(
+                f"{', '.join(both)} both accepted and rejected.", "Choose one.", column="accept"
+            )
+        )
+    known = {h.id for h in kb.harms}
+    fix = "Use a harm id of the matrix (realimpact harms search WORDS)."
+    for option, ids in (("accept", accept), ("reject", reject)):
+        out += [
+            unknown_id_problem(h, known, what="harm", fix=fix, file=None, entry=h, column=option)
+            for h in ids
+            if h not in known
+        ]
+    return out
 
 
 def review_harms(
@@ -42,17 +68,9 @@ def review_harms(
     rule_set = load_rules(rules, kb=kb)
     suggestions = suggest_harms(profile, rules=rule_set, kb=kb)
     if accept or reject:
-        if not by:
-            raise ConfigError(
-                "Decisions need a name.",
-                [Problem("who decided is not given.", "Pass --by YOUR-NAME.", column="by")],
-            )
-        both = sorted(set(accept) & set(reject))
-        if both:
-            raise ConfigError(
-                "Contradictory decisions.",
-                [Problem(f"{', '.join(both)} both accepted and rejected.", "Choose one.")],
-            )
+        problems = _decision_problems(accept, reject, by, kb)
+        if problems or not by:
+            raise ConfigError(f"No decision was recorded for {name}.", problems)
         for hid in accept:
             profile = decide(
                 profile, hid, "accepted", by=by, comment=comment, suggestions=suggestions
