@@ -120,6 +120,24 @@ def _score_problems(profile: ProblemProfile, file: str | None) -> list[Problem]:
     return out
 
 
+def _checks_of_the_rest(
+    raw: Mapping[str, Any],
+    exc: ValidationError,
+    *,
+    kb: KnowledgeBase | None,
+    workspace: Workspace | None,
+    file: str | None,
+) -> list[Problem]:
+    """The reference checks of the fields without shape errors, so all come at once."""
+    bad = {str(e["loc"][0]) for e in exc.errors() if e["loc"]}
+    rest = {k: v for k, v in raw.items() if str(k) not in bad or k == "name"}
+    try:
+        partial = ProblemProfile.model_validate(rest)
+    except ValidationError:  # e.g. the name itself is bad: nothing more can be checked
+        return []
+    return check_profile(partial, kb=kb, workspace=workspace, file=file)
+
+
 def validate_profile(
     raw: Any,
     *,
@@ -144,6 +162,7 @@ def validate_profile(
         profile = ProblemProfile.model_validate(dict(raw))
     except ValidationError as exc:
         problems = pydantic_problems(exc, file=file, entry=label)
+        problems += _checks_of_the_rest(raw, exc, kb=kb, workspace=workspace, file=file)
         raise ConfigError("The problem profile is invalid.", problems) from None
     problems = check_profile(profile, kb=kb, workspace=workspace, file=file)
     if problems:
