@@ -259,3 +259,12 @@ def test_the_command_line_flow_ends_in_a_prioritise_ranking(tmp_path: Path) -> N
     assert code == 0, out
     ranked = json.loads(out)["problems"]
     assert [p["name"] for p in ranked] == ["boro-centre", "quiet-estate"]
+
+
+def test_problem_export_with_no_saved_profile_is_an_error_and_writes_no_file(
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "problems.yaml"
+    code, text = _run("problem", "export", "--out", str(out), "-w", str(tmp_path / "ws"), "--json")
+    assert code == 2 and "realimpact problem add" in json.loads(text)["message"]
+    assert not out.exists()

@@ -301,7 +301,8 @@ def export(
     if json_output:
         emit_json(doc)
     else:
-        err_console.print(f"Wrote {len(profiles)} problems to {path}", highlight=False)
+        noun = "problem" if len(profiles) == 1 else "problems"
+        err_console.print(f"Wrote {len(profiles)} {noun} to {path}", highlight=False)
 
 
 def register(root: typer.Typer) -> None:

@@ -19,7 +19,7 @@ import yaml
 from realimpact.define._errors import atomic_write, read_yaml
 from realimpact.define.community import CommunityWeights
 from realimpact.define.profile import ProblemProfile
-from realimpact.exceptions import ConfigError, Problem
+from realimpact.exceptions import ConfigError, NotFoundError, Problem
 from realimpact.prioritise import ScoringModel, load_preset
 
 __all__ = ["problems_document", "weights_document", "write_yaml"]
@@ -45,7 +45,13 @@ def problems_document(profiles: Sequence[ProblemProfile]) -> dict[str, Any]:
 
     Profiles without scores or harm scores are exported as they are; ``prioritise`` then
     reports each missing dimension (give ``unknown`` for a score that is not known).
+    Raises :class:`~realimpact.exceptions.NotFoundError` for no profiles (a problems file
+    with none cannot be ranked).
     """
+    if not profiles:
+        raise NotFoundError(
+            "no problem profiles to export. Add one with: realimpact problem add FILE.yaml"
+        )
     return {"problems": [_problem(p) for p in profiles]}
 
 
