@@ -203,6 +203,18 @@ def test_partner_rows_without_a_measure_or_a_finite_value_are_errors(
     assert "measure" in _at(err.errors, 3, "measure").fix
 
 
+def test_a_partner_file_with_only_a_header_is_warned_and_strict_refuses_it(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    path = write_csv(tmp_path / "needles.csv", ["month", "lsoa_code", "measure", "value"], [])
+    err = _fail(ws, [path], strict=True)
+    assert [(p.file, p.row) for p in err.errors] == [(str(path), 2)]
+    result = import_paths(ws, [path])
+    assert [(p.severity, p.message) for p in result.problems] == [
+        ("warning", "The file has a header but no rows.")
+    ]
+
+
 def test_partner_rows_by_coordinates_go_to_the_nearest_lsoa(ws: Workspace, tmp_path: Path) -> None:
     path = write_csv(
         tmp_path / "calls.csv",

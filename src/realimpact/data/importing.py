@@ -309,6 +309,19 @@ def _row_problems(
             failed.add("lsoa")
         if failed:
             out.extend(locate_row_problems(by_id[row["batch_id"]], kind, failed, known))
+    if kind.name == "partner":  # a police.uk month may be empty; a partner file should not
+        with_rows = set(rep.checks["batch_id"])
+        out += [
+            Problem(
+                "The file has a header but no rows.",
+                "Check the export: a partner file gives one row per place, month and measure.",
+                file=src.name,
+                row=2,
+                severity="warning",
+            )
+            for bid, src in by_id.items()
+            if bid not in with_rows
+        ]
     return out
 
 
