@@ -210,7 +210,7 @@ def test_a_partner_file_with_only_a_header_is_warned_and_strict_refuses_it(
     err = _fail(ws, [path], strict=True)
     assert [(p.file, p.row) for p in err.errors] == [(str(path), 2)]
     result = import_paths(ws, [path])
-    assert [(p.severity, p.message) for p in result.problems] == [
+    assert [(p.severity, p.message) for p in result.warnings] == [
         ("warning", "The file has a header but no rows.")
     ]
 
