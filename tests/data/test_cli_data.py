@@ -136,3 +136,15 @@ def test_series_with_a_misspelt_crime_type_is_an_error_naming_the_close_match(
     assert problem["entry"] == "Drugz" and "Did you mean 'Drugs'?" in problem["fix"]
     assert tree_hash(tmp_path / "ws") == before
     assert _run("series", "barbican", "--crime-type", "Drugs", "--workspace", ws, "--json")[0] == 0
+
+
+def test_series_table_shows_whole_counts_as_integers(tmp_path: Path) -> None:
+    ws = str(tmp_path / "ws")
+    month = str(CITY / "2020-01-city-of-london-street.csv.gz")
+    assert _run("data", "import", month, "--workspace", ws)[0] == 0
+    assert _run("area", "add", "barbican", "--lsoa", "E01000001", "--workspace", ws)[0] == 0
+    code, out = _run("series", "barbican", "--workspace", ws)
+    assert code == 0
+    (row,) = [line for line in out.splitlines() if "2020-01" in line and "│" in line]
+    records = row.split("│")[2].strip()
+    assert records.isdigit(), row

@@ -59,12 +59,19 @@ def series_cmd(
     _render(result)
 
 
+def _num(value: object) -> str:
+    """Whole counts as integers; fractions (2011 LSOAs split across 2021 ones) to 0.1."""
+    if not isinstance(value, int | float) or value != value:  # missing harm: blank
+        return ""
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+
+
 def _render(s: AreaSeries) -> None:
     table = Table(title=f"{s.area}: monthly totals")
     for col in ("month", "records", f"harm ({s.unit or '-'})", "activity"):
         table.add_column(col, justify="right")
-    for r in s.totals().itertuples(index=False):
-        table.add_row(str(r.month), f"{r.count:,.1f}", f"{r.harm:,.1f}", f"{r.activity:,.1f}")
+    for r in s.totals().to_dict(orient="records"):
+        table.add_row(str(r["month"]), _num(r["count"]), _num(r["harm"]), _num(r["activity"]))
     console.print(table)
     console.print(s.summary(), highlight=False)
 
