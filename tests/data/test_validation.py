@@ -53,6 +53,16 @@ def test_renamed_column_is_reported_with_the_close_match(ws: Workspace, tmp_path
     assert p.severity == "error" and "'Crime_Type'" in p.message and "Rename" in p.fix
 
 
+def test_an_abbreviated_column_is_reported_as_the_rename_of_the_full_name(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    header, rows = real_rows()
+    header[header.index("Latitude")] = "Lat"
+    err = _fail(ws, [write_csv(_name(tmp_path), header, rows)])
+    p = _at(err.problems, 1, "Latitude")
+    assert p.severity == "error" and p.fix == "Rename the header 'Lat' to 'Latitude'."
+
+
 def test_missing_required_column_is_an_error(ws: Workspace, tmp_path: Path) -> None:
     header, rows = real_rows()
     i = header.index("LSOA code")

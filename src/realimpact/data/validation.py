@@ -58,8 +58,13 @@ def check_header(src: SourceFile, kind: FileKind) -> list[Problem]:
         if col in present:
             continue
         match = difflib.get_close_matches(col, unknown, n=1, cutoff=0.6)
-        if not match:
-            match = [u for u in unknown if u.lower().replace("_", " ") == col.lower()]
+        if not match:  # same words, or an abbreviation ('Lat' for 'Latitude')
+            match = [
+                u
+                for u in unknown
+                if u.lower().replace("_", " ") == col.lower()
+                or (len(u) >= 3 and col.lower().startswith(u.lower().rstrip(".")))
+            ]
         if match:
             msg = f"Column {col!r} is missing; {match[0]!r} looks like it renamed."
             fix = f"Rename the header {match[0]!r} to {col!r}."
