@@ -19,7 +19,8 @@ parameterised by one non-negative number per *group* of predictors (one per pred
 or one for a block of outcome lags), so the search has few dimensions. It runs
 Nelder-Mead on ``|theta|`` from two starts (equal weights and the regression-based
 weights of Synth: the squared coefficients of a regression of pre-period outcomes on the
-standardised predictors), restarts from the best point until it stops improving, and
+standardised predictors), then restarts Nelder-Mead from the best point of the two
+until it stops improving (the restarts are not repeated for the losing start), and
 keeps the best ``V`` found.
 """
 
@@ -30,13 +31,14 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.optimize import minimize, nnls
+from scipy.optimize import OptimizeResult, minimize, nnls
 
 __all__ = ["SynthFit", "fit_synth", "simplex_weights", "standardise"]
 
 FloatArray = NDArray[np.float64]
 XATOL = 1e-4
 FATOL = 1e-7
+MAX_ROUNDS = 4
 
 
 @dataclass(frozen=True)
@@ -129,31 +131,40 @@ def _loss(w: FloatArray, z0: FloatArray, z1: FloatArray) -> float:
     return float(r @ r) / max(len(z1), 1)
 
 
-def _nelder_mead(
-    objective: Callable[[FloatArray], float], start: FloatArray, max_rounds: int = 4
-) -> tuple[FloatArray, float]:
-    """Nelder-Mead restarted from its own optimum until the loss stops improving."""
-    best_x = start
-    best_f = float(objective(start))
-    x = start
-    for _ in range(max_rounds):
-        res = minimize(
-            objective,
-            x,
-            method="Nelder-Mead",
-            options={
-                "xatol": XATOL,
-                "fatol": FATOL,
-                "maxiter": 400 * x.size,
-                "adaptive": x.size > 4,
-            },
-        )
+def _nelder_mead_round(objective: Callable[[FloatArray], float], x: FloatArray) -> OptimizeResult:
+    return minimize(
+        objective,
+        x,
+        method="Nelder-Mead",
+        options={
+            "xatol": XATOL,
+            "fatol": FATOL,
+            "maxiter": 400 * x.size,
+            "adaptive": x.size > 4,
+        },
+    )
+
+
+def _search(objective: Callable[[FloatArray], float], starts: list[FloatArray]) -> FloatArray:
+    """One Nelder-Mead run from each start, then restarts from the best point only.
+
+    Restarting Nelder-Mead from its own optimum (with a fresh simplex) continues the
+    search until the loss stops improving; the restarts are spent on the start that
+    reached the lowest loss, not on every start.
+    """
+    best_x, best_f = starts[0], float(objective(starts[0]))
+    for start in starts:
+        res = _nelder_mead_round(objective, start)
+        if res.fun < best_f:
+            best_x, best_f = np.asarray(res.x, dtype=np.float64), float(res.fun)
+    for _ in range(MAX_ROUNDS - 1):
+        x = best_x / max(float(np.abs(best_x).sum()), 1e-300)
+        res = _nelder_mead_round(objective, x)
         if res.fun < best_f - 1e-6 * max(1.0, abs(best_f)):
             best_x, best_f = np.asarray(res.x, dtype=np.float64), float(res.fun)
-            x = best_x / max(float(np.abs(best_x).sum()), 1e-300)
         else:
             break
-    return best_x, best_f
+    return best_x
 
 
 class _WeightSolver:
@@ -233,11 +244,7 @@ def fit_synth(
         reg = _regression_start(x0, x1, z0, z1, n_groups, grp)
         if reg is not None:
             starts.append(reg)
-        best_f = float("inf")
-        for start in starts:
-            theta, f = _nelder_mead(objective, start)
-            if f < best_f:
-                best_theta, best_f = theta, f
+        best_theta = _search(objective, starts)
     v = _expand(best_theta, grp)
     w = solver.solve(v)
     r = x1 - x0 @ w
