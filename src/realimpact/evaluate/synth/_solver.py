@@ -19,13 +19,13 @@ parameterised by one non-negative number per *group* of predictors (one per pred
 or one for a block of outcome lags), so the search has few dimensions. It runs
 Nelder-Mead on ``|theta|`` from two starts (equal weights and the regression-based
 weights of Synth: the squared coefficients of a regression of pre-period outcomes on the
-standardised predictors), then restarts Nelder-Mead from the best point of the two
-until it stops improving (the restarts are not repeated for the losing start), and
-keeps the best ``V`` found.
+standardised predictors), restarts each from its best point until it stops improving,
+and keeps the best ``V`` found.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -97,14 +97,20 @@ def standardise(x0: FloatArray, x1: FloatArray) -> tuple[FloatArray, FloatArray]
     return x0 / sd[:, None], x1 / sd
 
 
-def _expand(theta: FloatArray, groups: NDArray[np.int_]) -> FloatArray:
+def _group_sizes(groups: NDArray[np.int_], n_groups: int) -> FloatArray:
+    """For each predictor, the number of predictors sharing its V parameter."""
+    size = np.bincount(groups, minlength=n_groups).astype(np.float64)
+    return np.asarray(size[groups], dtype=np.float64)
+
+
+def _expand(theta: FloatArray, groups: NDArray[np.int_], sizes: FloatArray) -> FloatArray:
+    """Predictor weights V (summing to one) from the search parameters ``theta``."""
     a = np.abs(theta)
     total = float(a.sum())
     if total <= 0.0:
         a = np.ones_like(a)
         total = float(a.size)
-    group_size = np.bincount(groups, minlength=a.size).astype(np.float64)
-    return np.asarray((a / total)[groups] / group_size[groups], dtype=np.float64)
+    return np.asarray((a / total)[groups] / sizes, dtype=np.float64)
 
 
 def _regression_start(
@@ -146,24 +152,25 @@ def _nelder_mead_round(objective: Callable[[FloatArray], float], x: FloatArray) 
 
 
 def _search(objective: Callable[[FloatArray], float], starts: list[FloatArray]) -> FloatArray:
-    """One Nelder-Mead run from each start, then restarts from the best point only.
+    """Nelder-Mead from each start, restarted from its own optimum until no improvement.
 
-    Restarting Nelder-Mead from its own optimum (with a fresh simplex) continues the
-    search until the loss stops improving; the restarts are spent on the start that
-    reached the lowest loss, not on every start.
+    Every start keeps its own restart chain: spending the restarts only on the start
+    that led after the first run was tried and left some Prop 99 placebo fits up to 28%
+    worse in pre-period MSPE (Texas), so the chains are kept. The best point wins.
     """
-    best_x, best_f = starts[0], float(objective(starts[0]))
+    best_x, best_f = starts[0], float("inf")
     for start in starts:
-        res = _nelder_mead_round(objective, start)
-        if res.fun < best_f:
-            best_x, best_f = np.asarray(res.x, dtype=np.float64), float(res.fun)
-    for _ in range(MAX_ROUNDS - 1):
-        x = best_x / max(float(np.abs(best_x).sum()), 1e-300)
-        res = _nelder_mead_round(objective, x)
-        if res.fun < best_f - 1e-6 * max(1.0, abs(best_f)):
-            best_x, best_f = np.asarray(res.x, dtype=np.float64), float(res.fun)
-        else:
-            break
+        chain_x, chain_f = start, float(objective(start))
+        x = start
+        for _ in range(MAX_ROUNDS):
+            res = _nelder_mead_round(objective, x)
+            if res.fun < chain_f - 1e-6 * max(1.0, abs(chain_f)):
+                chain_x, chain_f = np.asarray(res.x, dtype=np.float64), float(res.fun)
+                x = chain_x / max(float(np.abs(chain_x).sum()), 1e-300)
+            else:
+                break
+        if chain_f < best_f:
+            best_x, best_f = chain_x, chain_f
     return best_x
 
 
@@ -179,8 +186,8 @@ class _WeightSolver:
         self.maxiter = 50 * x0.shape[1]
 
     def solve(self, v: FloatArray) -> FloatArray:
-        scale = float(np.sqrt(self.row_power @ v))
-        if scale <= 0.0 or not np.isfinite(scale):
+        scale = math.sqrt(max(float(self.row_power @ v), 0.0))
+        if scale <= 0.0 or not math.isfinite(scale):
             scale = 1.0
         self.system[:-1] = (np.sqrt(v) / scale)[:, None] * self.diff
         u, _ = nnls(self.system, self.target, maxiter=self.maxiter)
@@ -234,9 +241,10 @@ def fit_synth(
     n_groups = int(grp.max()) + 1
     equal = np.full(n_groups, 1.0 / n_groups)
     solver = _WeightSolver(x0, x1)
+    sizes = _group_sizes(grp, n_groups)
 
     def objective(theta: FloatArray) -> float:
-        return _loss(solver.solve(_expand(theta, grp)), z0, z1)
+        return _loss(solver.solve(_expand(theta, grp, sizes)), z0, z1)
 
     best_theta = equal
     if optimise_v and n_groups > 1:
@@ -245,7 +253,7 @@ def fit_synth(
         if reg is not None:
             starts.append(reg)
         best_theta = _search(objective, starts)
-    v = _expand(best_theta, grp)
+    v = _expand(best_theta, grp, sizes)
     w = solver.solve(v)
     r = x1 - x0 @ w
     return SynthFit(weights=w, v=v, loss_v=_loss(w, z0, z1), loss_w=float(r @ (v * r)))
