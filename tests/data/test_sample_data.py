@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import gzip
-from pathlib import Path
 
 import pytest
 
 from realimpact import sample_data
+from tests._shared import SHARED as _SHARED_ROOT
 
-SHARED = Path("/work/shared/data")
+SHARED = _SHARED_ROOT / "data"
 
 
 @pytest.mark.parametrize(

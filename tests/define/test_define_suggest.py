@@ -19,8 +19,7 @@ from realimpact.define import (
 )
 from realimpact.exceptions import ConfigError
 from realimpact.framework import load_knowledge_base
-
-REPORT = Path("/work/shared/seed/000_85a9966099c1cff4.txt")
+from tests._shared import REPORT
 
 
 def _norm(text: str) -> str:

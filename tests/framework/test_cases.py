@@ -23,8 +23,8 @@ from realimpact.framework.cases import (
     load_case_studies,
     search_cases,
 )
+from tests._shared import REPORT
 
-REPORT = Path("/work/shared/seed/000_85a9966099c1cff4.txt")
 HARMS_PATH = CASES_PATH.parent / "harms.yaml"
 
 # Table 3.2 (lines 522-557): 14 rows, in four sections.

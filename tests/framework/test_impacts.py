@@ -21,8 +21,8 @@ from realimpact.framework.impacts import (
     impacts_for_harm,
     load_impacts,
 )
+from tests._shared import REPORT
 
-REPORT = Path("/work/shared/seed/000_85a9966099c1cff4.txt")
 HARMS_PATH = IMPACTS_PATH.parent / "harms.yaml"
 
 INCREASED = [

@@ -16,8 +16,7 @@ import pytest
 
 from realimpact.exceptions import KnowledgeBaseError
 from realimpact.framework.poll import POLL_PATH, PollResults, load_poll
-
-REPORT = Path("/work/shared/seed/000_85a9966099c1cff4.txt")
+from tests._shared import REPORT
 
 # (question id, response, percentage) for every percentage the report prints.
 PRINTED = [

@@ -8,13 +8,11 @@ line numbers); the tests are skipped where it is not available.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
 from realimpact.framework import load_knowledge_base
-
-REPORT = Path("/work/shared/seed/000_85a9966099c1cff4.txt")
+from tests._shared import REPORT
 
 # (first line, last line) of each part of the report, 1-based, from the seed's INDEX.md
 TABLE_4_1 = (678, 697)
