@@ -204,8 +204,8 @@ def test_replacing_a_month_rewrites_only_its_rows_and_keeps_the_other_months(
         [list(r.values()) for r in rows[:-25]],
     )
     ws = open_workspace(tmp_path / "ws")
-    import_paths(ws, [older, june])  # both months land in one Parquet file
-    import_paths(ws, [may])
+    import_paths(ws, [older, june], keep_events=True)  # both months land in one Parquet file
+    import_paths(ws, [may], keep_events=True)
     with connect(ws) as con:
         events = dict(
             con.execute(
@@ -224,7 +224,9 @@ def test_a_commit_that_fails_after_rewriting_files_leaves_the_store_byte_identic
 ) -> None:
     folder = POLICEUK / "city-of-london" / "street"
     ws = open_workspace(tmp_path / "ws")
-    first = import_paths(ws, [folder / f"2019-0{m}-city-of-london-street.csv.gz" for m in (5, 6)])
+    first = import_paths(
+        ws, [folder / f"2019-0{m}-city-of-london-street.csv.gz" for m in (5, 6)], keep_events=True
+    )
     may = first.files[0].batch_id
     with connect(ws) as con:
         row = con.execute("SELECT * FROM batches WHERE batch_id = ?", [may]).fetchone()

@@ -115,7 +115,7 @@ def test_cp1252_file_is_read_with_a_warning_and_strict_rejects_it(
     path = write_csv(_name(tmp_path), header, rows, encoding="cp1252")
     err = _fail(ws, [path], strict=True)
     assert _at(err.problems, 4, None).severity == "error"
-    result = import_paths(ws, [path])
+    result = import_paths(ws, [path], keep_events=True)
     warning = _at(result.warnings, 4, None)
     assert warning.severity == "warning" and "Windows-1252" in warning.message
     with connect(ws) as con:
@@ -249,7 +249,7 @@ def test_windows_line_endings_import_cleanly(ws: Workspace, tmp_path: Path) -> N
     header, rows = real_rows()
     path = write_csv(_name(tmp_path), header, rows)
     path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
-    result = import_paths(ws, [path])
+    result = import_paths(ws, [path], keep_events=True)
     assert result.warnings == () and result.files[0].rows == len(rows)
     with connect(ws) as con:
         contexts = con.execute(

@@ -32,15 +32,16 @@ import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-import shapely
-from scipy.spatial import cKDTree
 
 from realimpact.exceptions import ConfigError, NotFoundError, Problem
+
+if TYPE_CHECKING:  # imported when first used: the import path needs neither
+    from scipy.spatial import cKDTree
 
 __all__ = [
     "EARTH_RADIUS_M",
@@ -51,6 +52,7 @@ __all__ = [
     "force_of",
     "haversine_m",
     "known_lsoa",
+    "known_lsoa_codes",
     "locate_lsoas",
     "lsoa_boundary",
     "lsoa_centroid",
@@ -134,6 +136,8 @@ def _inherit_parents(df: pd.DataFrame) -> pd.Series:
     best = ov.sort_values("share21", ascending=False).drop_duplicates("lsoa21")
     by_overlap = dict(zip(best["lsoa21"], best["lsoa11"], strict=True))
     old = df[df["in2011"]]
+    from scipy.spatial import cKDTree
+
     tree = cKDTree(_unit_xyz(old["lat"].to_numpy(), old["lon"].to_numpy()))
     new = df[~df["in2011"]]
     _, idx = tree.query(_unit_xyz(new["lat"].to_numpy(), new["lon"].to_numpy()))
@@ -163,13 +167,24 @@ def _ward_names() -> dict[str, str]:
 @functools.cache
 def _boundaries() -> pd.DataFrame:
     b = pd.read_csv(LOOKUPS / "boundaries.csv.gz", dtype=str)
+    import shapely
+
     b["geometry"] = shapely.from_wkt(b["wkt"].to_numpy())
     return b.drop(columns=["wkt"])
 
 
 def known_lsoa(code: str) -> bool:
     """Whether ``code`` is an LSOA code of England and Wales (2011 or 2021 vintage)."""
-    return code in lsoa_table().index
+    return code in known_lsoa_codes()
+
+
+@functools.cache
+def known_lsoa_codes() -> frozenset[str]:
+    """Every known LSOA code (read without building :func:`lsoa_table`, for import checks)."""
+    import polars as pl  # five times faster than pandas for this one column
+
+    codes = pl.read_csv(LOOKUPS / "lsoa.csv.gz", columns=["code"], infer_schema=False)
+    return frozenset(codes["code"].to_list())
 
 
 def _row(code: str) -> pd.Series:
@@ -284,6 +299,8 @@ def _tree(vintage: str) -> tuple[cKDTree, npt.NDArray[np.str_]]:
     table = lsoa_table()
     sub = table[_vintage_mask(table, vintage)]
     xyz = _unit_xyz(sub["lat"].to_numpy(), sub["lon"].to_numpy())
+    from scipy.spatial import cKDTree
+
     return cKDTree(xyz), sub["code"].to_numpy(dtype=str)
 
 
@@ -329,6 +346,8 @@ def locate_lsoas(
     out = nearest_lsoas(lat_a, lon_a, vintage=vintage).astype(object)
     b = _boundaries()
     b = b[b["vintage"] == vintage]
+    import shapely
+
     tree = shapely.STRtree(b["geometry"].to_numpy())
     pts, polys = tree.query(shapely.points(lon_a, lat_a), predicate="within")
     out[pts] = b["code"].to_numpy()[polys]
@@ -353,6 +372,8 @@ def _neighbour_graph(vintage: Literal["2011", "2021"]) -> dict[str, frozenset[st
     bounded = set(b["code"])
     edges: dict[str, set[str]] = {c: set() for c in codes}
     geoms = b["geometry"].to_numpy()
+    import shapely
+
     left, right = shapely.STRtree(geoms).query(geoms, predicate="intersects")
     bcodes = [str(c) for c in b["code"]]
     for i, j in zip(left, right, strict=True):

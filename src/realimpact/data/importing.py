@@ -21,14 +21,15 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
-from realimpact.data import staging, store
+from realimpact.data import counting, staging, store
 from realimpact.data.formats import KINDS, FileKind, force_slug, kind_from_header, parse_file_name
+from realimpact.data.geography import known_lsoa_codes
 from realimpact.data.sources import SourceFile, discover, scan
 from realimpact.data.validation import (
     apply_strict,
@@ -42,7 +43,7 @@ from realimpact.workspace import Workspace
 __all__ = ["FileOutcome", "ImportResult", "ProgressFn", "import_paths"]
 
 ProgressFn = Callable[[str, int, int], None]
-_CHECKS = ("month", "coordinates", "value", "place", "measure", "duplicate")
+_CHECKS = ("month", "coordinates", "value", "place", "measure", "duplicate", "fields", "lsoa")
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,7 @@ def import_paths(
     paths: Iterable[str | os.PathLike[str]],
     *,
     strict: bool = False,
+    keep_events: bool = False,
     progress: ProgressFn | None = None,
 ) -> ImportResult:
     """Validate and import CSV files into the workspace's store, all or nothing.
@@ -114,6 +116,12 @@ def import_paths(
     strict : bool
         Treat warnings (cp1252 encoding, duplicate rows, unknown LSOA codes, missing
         optional columns) as errors.
+    keep_events : bool
+        Also keep police.uk event rows (one row per crime, outcome or search) as Parquet
+        in the store (:func:`realimpact.data.store.events_glob`). Off by default: series,
+        panels and evaluations read only the monthly count tables, and writing every
+        column of every row takes longer than parsing and checking them. Partner rows
+        are always kept.
     progress : callable, optional
         Called as ``progress(stage, done, total)``.
 
@@ -129,7 +137,7 @@ def import_paths(
     report = progress or _noop
     tmp = Path(tempfile.mkdtemp(prefix=".import-", dir=workspace.root))
     try:
-        return _run(workspace, paths, strict, report, tmp)
+        return _run(workspace, paths, strict, keep_events, report, tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
@@ -138,6 +146,7 @@ def _run(
     workspace: Workspace,
     paths: Iterable[str | os.PathLike[str]],
     strict: bool,
+    keep_events: bool,
     report: ProgressFn,
     tmp: Path,
 ) -> ImportResult:
@@ -156,6 +165,9 @@ def _run(
             f"{len(errors)} problems in {n} files; nothing was imported (the store is unchanged).",
             problems,
         )
+    if keep_events:
+        report("Writing event rows", 0, 1)
+        staged = _with_events(planned, staged, tmp)
     report("Saving", 0, 1)
     batches, replaces, done = _batches(workspace, planned, staged, problems)
     if batches:  # nothing new: the store is not even opened for writing
@@ -249,38 +261,82 @@ def _same_partition(src: SourceFile, other: str, force: str | None, period: str 
     )
 
 
+@dataclass(frozen=True)
+class _Staged:
+    """One kind's staged additions and the per-batch row counts."""
+
+    staged: store.StagedKind
+    checks: Any  # pandas DataFrame: batch_id, rows, <check>...
+
+
 def _stage_all(
     workspace: Workspace,
     planned: dict[str, list[staging.PlannedFile]],
     problems: list[Problem],
     tmp: Path,
     report: ProgressFn,
-) -> dict[str, staging.StageReport]:
-    out: dict[str, staging.StageReport] = {}
+) -> dict[str, _Staged]:
+    out: dict[str, _Staged] = {}
     known = _known_lsoa()
     con = duckdb.connect()
     for i, (kind_name, files) in enumerate(sorted(planned.items())):
         report("Parsing and checking", i, len(planned))
         kind = KINDS[kind_name]
+        if kind_name != "partner":  # police.uk: one Polars pass, counts and checks
+            counted = counting.count_kind(kind, files, known_lsoa_codes())
+            failed = set(counted.failed)
+            problems.extend(
+                _locate_parse_failure([f for f in files if f.src.sha256 in failed], kind, None)
+            )
+            batches = tuple((f.src.sha256, f.force, f.period) for f in files)
+            staged = store.StagedKind(kind_name, None, (), batches, counts=counted.counts)
+            out[kind_name] = _Staged(staged, counted.checks)
+            problems.extend(_row_problems(counted, files, kind, known))
+            continue
         try:
             rep = staging.stage_kind(con, kind, files, tmp / "staged" / kind_name)
         except (duckdb.InvalidInputException, duckdb.ConversionException) as exc:
             problems.extend(_locate_parse_failure(files, kind, exc))
             continue
-        out[kind_name] = rep
+        out[kind_name] = _Staged(rep.staged, rep.checks)
         problems.extend(_row_problems(rep, files, kind, known))
     report("Parsing and checking", len(planned), len(planned))
     con.close()
     return out
 
 
+def _with_events(
+    planned: dict[str, list[staging.PlannedFile]], staged: dict[str, _Staged], tmp: Path
+) -> dict[str, _Staged]:
+    """Add event Parquet for the police.uk kinds (after every check has passed)."""
+    out = dict(staged)
+    with duckdb.connect() as con:
+        for kind_name, st in staged.items():
+            if kind_name == "partner":
+                continue
+            root = tmp / "staged" / kind_name
+            owners = staging.write_events(con, KINDS[kind_name], planned[kind_name], root)
+            out[kind_name] = _Staged(replace(st.staged, root=root, owners=owners), st.checks)
+    return out
+
+
 def _locate_parse_failure(
-    files: list[staging.PlannedFile], kind: FileKind, exc: duckdb.Error
+    files: list[staging.PlannedFile], kind: FileKind, exc: duckdb.Error | None
 ) -> list[Problem]:
     found: list[Problem] = []
     for f in files:
-        found.extend(locate_row_problems(f.src, kind, {"fields"}))
-    if not found:
+        located = locate_row_problems(f.src, kind, {"fields"})
+        if not located and exc is None:
+            located = [
+                Problem(
+                    "The CSV reader cannot parse this file.",
+                    "Check the file is a comma-separated CSV with one header row, and that "
+                    "fields containing commas or quotes are quoted.",
+                    file=f.src.name,
+                )
+            ]
+        found.extend(located)
+    if not found and exc is not None:
         found.append(
             Problem(
                 f"The CSV reader failed: {str(exc).splitlines()[0]}",
@@ -292,14 +348,14 @@ def _locate_parse_failure(
 
 
 def _row_problems(
-    rep: staging.StageReport,
+    rep: staging.StageReport | counting.CountReport,
     files: list[staging.PlannedFile],
     kind: FileKind,
     known: Callable[[str], bool] | None,
 ) -> list[Problem]:
     by_id = {f.src.sha256: f.src for f in files}
     unknown_lsoa: set[str] = set()
-    if known is not None:
+    if known is not None and isinstance(rep, staging.StageReport):  # counting did it itself
         bad = {c for c in rep.lsoas["lsoa"].unique() if not known(c)}  # each code once
         unknown_lsoa = set(rep.lsoas.loc[rep.lsoas["lsoa"].isin(bad), "batch_id"])
     out: list[Problem] = []
@@ -325,19 +381,16 @@ def _row_problems(
     return out
 
 
-def _known_lsoa() -> Callable[[str], bool] | None:
-    try:
-        from realimpact.data import geography
-    except ImportError:
-        return None
-    fn = getattr(geography, "known_lsoa", None)
-    return fn if callable(fn) else None
+def _known_lsoa() -> Callable[[str], bool]:
+    from realimpact.data.geography import known_lsoa
+
+    return known_lsoa
 
 
 def _batches(
     workspace: Workspace,
     planned: dict[str, list[staging.PlannedFile]],
-    staged: dict[str, staging.StageReport],
+    staged: dict[str, _Staged],
     problems: list[Problem],
 ) -> tuple[list[store.Batch], dict[str, str], list[FileOutcome]]:
     current = store.current_partitions(workspace)

@@ -1,9 +1,11 @@
 """Finding input files (files, folders, data.police.uk zips) and reading their bytes once.
 
 One pass over each file's bytes computes its SHA-256 (the batch identity), checks that it
-is valid UTF-8 (with or without a byte-order mark), and keeps the header line. Files that
-are not UTF-8 are decoded as Windows-1252 and transcoded to a temporary UTF-8 file, so
-that the bulk reader (DuckDB) only ever sees UTF-8.
+is valid UTF-8 (with or without a byte-order mark), keeps the header line, and counts its
+separators and line ends (a cheap screen for ragged rows: a file without quotes whose
+commas are exactly ``(columns - 1) x lines`` has no short or long rows). Files that are
+not UTF-8 are decoded as Windows-1252 and transcoded to a temporary UTF-8 file, so that
+the bulk readers (Polars, DuckDB) only ever see UTF-8.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, cast
+
+import numpy as np
 
 from realimpact.exceptions import ImportValidationError, Problem
 
@@ -45,6 +49,11 @@ class SourceFile:
     header: tuple[str, ...]
     encoding: str  # "utf-8", "utf-8-sig" or "cp1252"
     first_bad_byte_line: int | None = None  # spreadsheet row of the first non-UTF-8 byte
+    rectangular: bool = False  # no quotes, and every line has as many fields as the header
+
+    @property
+    def batch_id(self) -> str:
+        return self.sha256
 
 
 def discover(paths: Iterable[str | os.PathLike[str]], tmp_dir: Path) -> list[tuple[Path, str]]:
@@ -163,8 +172,9 @@ def _chunks(path: Path) -> Iterator[bytes]:
 def _scan_one(path: Path, name: str, tmp_dir: Path) -> SourceFile:
     digest = hashlib.sha256()
     decoder = codecs.getincrementaldecoder("utf-8")()
-    size, first, utf8, lines_before = 0, b"", True, 0
+    size, first, utf8, newlines, commas, quoted = 0, b"", True, 0, 0, False
     bad_line: int | None = None
+    last = b""
     gz = path.name.lower().endswith(".gz")
     if gz:  # hash the file as stored (compressed)
         with open(path, "rb") as raw:
@@ -176,20 +186,36 @@ def _scan_one(path: Path, name: str, tmp_dir: Path) -> SourceFile:
         if not first:
             first = chunk[:65536]
         size += len(chunk)
-        if utf8:
+        last = chunk[-1:]
+        # ASCII (the usual police.uk file) is valid UTF-8 unless a multi-byte character
+        # was cut at the end of the previous chunk
+        if utf8 and (not chunk.isascii() or decoder.getstate()[0]):
             try:
                 decoder.decode(chunk)
-                lines_before += chunk.count(b"\n")
             except UnicodeDecodeError as exc:
                 utf8 = False
-                bad_line = lines_before + chunk[: exc.start].count(b"\n") + 1
+                bad_line = newlines + chunk[: exc.start].count(b"\n") + 1
+        quoted = quoted or b'"' in chunk
+        data = np.frombuffer(chunk, np.uint8)
+        newlines += int(np.count_nonzero(data == 10))
+        if not quoted:
+            commas += int(np.count_nonzero(data == 44))
+    if utf8:
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            utf8, bad_line = False, newlines + 1
     encoding = "utf-8-sig" if first.startswith(codecs.BOM_UTF8) else "utf-8"
     read_path = path
     if not utf8:
         encoding = "cp1252"
         read_path = _transcode(path, tmp_dir, digest.hexdigest())
     header = _header(first, encoding)
-    return SourceFile(read_path, name, digest.hexdigest(), size, header, encoding, bad_line)
+    lines = newlines + (1 if last not in (b"", b"\n") else 0)
+    rectangular = not quoted and commas == max(len(header) - 1, 0) * lines
+    return SourceFile(
+        read_path, name, digest.hexdigest(), size, header, encoding, bad_line, rectangular
+    )
 
 
 def _header(first: bytes, encoding: str) -> tuple[str, ...]:

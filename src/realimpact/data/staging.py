@@ -1,5 +1,9 @@
 """Bulk load of CSV files into staged Parquet with DuckDB, one parse per file.
 
+Partner files always go this way (their rows are kept as events); police.uk files only
+when an import keeps event rows (:func:`write_events`), their checks and counts coming
+from the faster pass of :mod:`realimpact.data.counting`.
+
 Files of one kind are read in chunks by a single ``read_csv`` per header layout
 (explicit VARCHAR columns, no sniffing), joined to a small table of batch ids, and written
 with ``COPY`` as one Parquet file per chunk into a staging folder. Each row carries a
@@ -12,6 +16,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,7 +28,7 @@ from realimpact.data.sources import SourceFile
 from realimpact.data.store import StagedKind
 from realimpact.data.validation import row_check_sql
 
-__all__ = ["PlannedFile", "StageReport", "stage_kind"]
+__all__ = ["PlannedFile", "StageReport", "stage_kind", "write_events"]
 
 CHECK_BITS = {"month": 1, "coordinates": 2, "value": 4, "place": 8, "measure": 16}
 
@@ -95,8 +100,47 @@ def stage_kind(
     Files are read in chunks of about 128 MB of CSV, each written as one zstd Parquet file
     whose rows carry ``batch_id``, ``force`` and ``period``. One file per chunk is about
     twice as fast to write as one partition folder per force-month, and the chunking keeps
-    memory flat however many files are imported.
+    memory flat however many files are imported. Used for partner files, whose rows are
+    kept, and by :func:`write_events`.
     """
+    check_frames, lsoa_frames = [], []
+    checks = row_check_sql(kind, set().union(*(set(f.src.header) for f in files)))
+
+    def on_chunk(name: str) -> None:  # checks per chunk keep memory flat
+        scan = f"read_parquet({_lit(str(out / name))})"
+        check_frames.append(_check_counts(con, kind, scan, checks))
+        lsoa_frames.append(_lsoas(con, kind, scan))
+
+    owners = _write(con, kind, files, out, on_chunk)
+    if kind.name == "partner":
+        _map_points(con, out)
+    batches = tuple((f.src.sha256, f.force, f.period) for f in files)
+    staged = StagedKind(kind.name, out, owners, batches, _counts_sql(kind, out))
+    return StageReport(
+        staged,
+        pd.concat(check_frames, ignore_index=True),
+        pd.concat(lsoa_frames, ignore_index=True),
+    )
+
+
+def write_events(
+    con: duckdb.DuckDBPyConnection, kind: FileKind, files: list[PlannedFile], out: Path
+) -> tuple[tuple[str, str], ...]:
+    """Write the event rows of checked police.uk ``files`` as Parquet under ``out``.
+
+    Returns ``(file name, batch_id)`` pairs. Used when an import keeps event rows; the
+    checks and counts come from :mod:`realimpact.data.counting`.
+    """
+    return _write(con, kind, files, out, lambda name: None)
+
+
+def _write(
+    con: duckdb.DuckDBPyConnection,
+    kind: FileKind,
+    files: list[PlannedFile],
+    out: Path,
+    on_chunk: Callable[[str], None],
+) -> tuple[tuple[str, str], ...]:
     out.mkdir(parents=True, exist_ok=True)
     con.execute("SET enable_progress_bar = false")
     con.execute(
@@ -108,7 +152,6 @@ def stage_kind(
         [[str(f.src.path), f.src.sha256, f.force, f.period] for f in files],
     )
     checks = row_check_sql(kind, set().union(*(set(f.src.header) for f in files)))
-    check_frames, lsoa_frames = [], []
     owners: list[tuple[str, str]] = []
     for chunk in _chunks(files):
         name = f"part-{uuid.uuid4().hex[:16]}.parquet"
@@ -117,18 +160,8 @@ def stage_kind(
             "(FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1)"
         )
         owners.extend((name, f.src.sha256) for f in chunk)
-        scan = f"read_parquet({_lit(str(out / name))})"  # checks per chunk keep memory flat
-        check_frames.append(_check_counts(con, kind, scan, checks))
-        lsoa_frames.append(_lsoas(con, kind, scan))
-    if kind.name == "partner":
-        _map_points(con, out)
-    batches = tuple((f.src.sha256, f.force, f.period) for f in files)
-    staged = StagedKind(kind.name, out, tuple(owners), batches, _counts_sql(kind, out))
-    return StageReport(
-        staged,
-        pd.concat(check_frames, ignore_index=True),
-        pd.concat(lsoa_frames, ignore_index=True),
-    )
+        on_chunk(name)
+    return tuple(owners)
 
 
 def _select_sql(kind: FileKind, files: list[PlannedFile], checks: dict[str, str]) -> str:

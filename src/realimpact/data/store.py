@@ -188,13 +188,19 @@ def events_glob(workspace: Workspace, kind: str) -> str:
 
 @dataclass(frozen=True)
 class StagedKind:
-    """Parquet written for one kind, outside the store, waiting to be swapped in."""
+    """What one kind's import adds, prepared outside the store, waiting to be swapped in.
+
+    The count rows come either as a frame (``counts``, the fast path) or as a SELECT over
+    the staged Parquet (``counts_sql``). ``owners`` lists the staged event Parquet files
+    (none unless event rows are kept).
+    """
 
     kind: str
-    root: Path  # folder of staged Parquet files
+    root: Path | None  # folder of staged Parquet files (None: no event rows kept)
     owners: tuple[tuple[str, str], ...]  # (file name, batch_id): which file holds which batch
     batches: tuple[tuple[str, str | None, str | None], ...]  # (batch_id, force, period)
-    counts_sql: str  # SELECT producing rows of the kind's count table, from staged Parquet
+    counts_sql: str | None = None  # SELECT producing rows of the count table
+    counts: Any = None  # or the rows themselves (a Polars or pandas frame, table's columns)
 
 
 @dataclass
@@ -319,7 +325,15 @@ def _swap_kind(
             f"AND counts_{st.kind}.period = b.period::VARCHAR"
         )
     con.unregister("_staged_batches")
-    con.execute(f"INSERT INTO {table} {st.counts_sql}")  # reads the staged Parquet
+    if st.counts is not None:
+        con.register("_staged_counts", st.counts)
+        order = " ORDER BY lsoa" if st.kind in ("street", "outcomes") else ""  # zone maps
+        con.execute(f"INSERT INTO {table} SELECT * FROM _staged_counts{order}")
+        con.unregister("_staged_counts")
+    elif st.counts_sql is not None:
+        con.execute(f"INSERT INTO {table} {st.counts_sql}")  # reads the staged Parquet
+    if st.root is None or not st.owners:
+        return
     target_root = events_dir(workspace, st.kind)
     for name in sorted({name for name, _ in st.owners}):
         swap.move(st.root / name, target_root / name)
