@@ -155,14 +155,19 @@ def changed_lsoas(codes: Iterable[str]) -> frozenset[str]:
     wanted = list(codes)
     require_lsoas(wanted)
     table = lsoa_table()
-    cw = _crosswalk()
-    receivers = set(cw.loc[cw["from_lsoa"] != cw["to_lsoa21"], "to_lsoa21"])
+    receivers = _receivers()
     out = {
         c
         for c in wanted
         if not (bool(table.at[c, "in2011"]) and bool(table.at[c, "in2021"])) or c in receivers
     }
     return frozenset(out)
+
+
+@functools.cache
+def _receivers() -> frozenset[str]:
+    cw = _crosswalk()
+    return frozenset(cw.loc[cw["from_lsoa"] != cw["to_lsoa21"], "to_lsoa21"])
 
 
 @dataclass(frozen=True)

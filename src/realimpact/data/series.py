@@ -112,12 +112,36 @@ def _checked_types(con: duckdb.DuckDBPyConnection, crime_types: Sequence[str] | 
     return types
 
 
+@functools.cache
+def _default_by_target() -> dict[str, tuple[tuple[str, float], ...]]:
+    """The default crosswalk as ``{2021 code: ((from code, weight), ...)}`` (built once)."""
+    cw = _default_crosswalk()
+    out: dict[str, list[tuple[str, float]]] = {}
+    for src, dst, w in zip(cw["from_lsoa"], cw["to_lsoa21"], cw["weight"], strict=True):
+        out.setdefault(str(dst), []).append((str(src), float(w)))
+    return {k: tuple(v) for k, v in out.items()}
+
+
+_MEMBER_COLS = ["unit", "from_lsoa", "to_lsoa21", "weight"]
+
+
 def _membership(areas: Mapping[str, Sequence[str]], crosswalk: pd.DataFrame | None) -> pd.DataFrame:
-    cw = _default_crosswalk() if crosswalk is None else crosswalk
+    if crosswalk is None:  # a dictionary lookup: a series read costs milliseconds
+        by_target = _default_by_target()
+        found = [
+            (unit, src, code, w)
+            for unit, codes in areas.items()
+            for code in codes
+            for src, w in by_target.get(code, ())
+        ]
+        cols = list(zip(*found, strict=True)) if found else [(), (), (), ()]
+        data = {c: pd.Series(v, dtype=str) for c, v in zip(_MEMBER_COLS[:3], cols, strict=False)}
+        return pd.DataFrame({**data, "weight": pd.Series(cols[3], dtype=float)})
+    cw = crosswalk
     rows = [(unit, code) for unit, codes in areas.items() for code in codes]
     m = pd.DataFrame(rows, columns=["unit", "to_lsoa21"])
     cw = cw[cw["to_lsoa21"].isin(m["to_lsoa21"])]
-    return m.merge(cw, on="to_lsoa21", how="inner")[["unit", "from_lsoa", "to_lsoa21", "weight"]]
+    return m.merge(cw, on="to_lsoa21", how="inner")[_MEMBER_COLS]
 
 
 def _codes(area: AreaLike | Sequence[str]) -> tuple[str, ...]:
