@@ -257,7 +257,11 @@ def _counts(kind: FileKind, grouped: pl.DataFrame, merges: bool) -> pl.DataFrame
 
 
 def _count_rows(kind: FileKind, parts: list[pl.DataFrame], meta: pl.DataFrame) -> pl.DataFrame:
-    """The count table's rows: ``force, period, month, [lsoa,] <count_by...>, n``."""
+    """The count table's rows: ``force, period, month, [lsoa,] <count_by...>, n``.
+
+    Sorted by LSOA code: the catalogue's zone maps (min and max per row group) then let a
+    series read skip the row groups that cannot hold an area's codes.
+    """
     cols = ["month", *(["lsoa"] if "lsoa" in _keys(kind) else []), *kind.count_by]
     if not parts:
         return pl.DataFrame(
@@ -265,9 +269,11 @@ def _count_rows(kind: FileKind, parts: list[pl.DataFrame], meta: pl.DataFrame) -
             | {"n": pl.Int64}
         )
     rows = pl.concat(parts, how="vertical_relaxed")
-    return rows.join(meta.select("_idx", "force", "period"), on="_idx", how="left").select(
-        "force", "period", *cols, "n"
-    )
+    if "lsoa" in cols:  # sorted by code, so that series reads skip most of the table
+        rows = rows.sort("lsoa", nulls_last=True)
+    return rows.join(
+        meta.select("_idx", "force", "period"), on="_idx", how="left", maintain_order="left"
+    ).select("force", "period", *cols, "n")
 
 
 def _checks(grouped: pl.DataFrame, known: pl.Series | None) -> pl.DataFrame:

@@ -33,9 +33,11 @@ from realimpact.data.geography import known_lsoa_codes
 from realimpact.data.sources import SourceFile, discover, scan
 from realimpact.data.validation import (
     apply_strict,
+    can_find_repeats,
     check_header,
     encoding_problems,
     locate_row_problems,
+    repeated_rows,
 )
 from realimpact.exceptions import ImportValidationError, Problem
 from realimpact.workspace import Workspace
@@ -359,12 +361,21 @@ def _row_problems(
         bad = {c for c in rep.lsoas["lsoa"].unique() if not known(c)}  # each code once
         unknown_lsoa = set(rep.lsoas.loc[rep.lsoas["lsoa"].isin(bad), "batch_id"])
     out: list[Problem] = []
-    for row in rep.checks.to_dict(orient="records"):
+    records = rep.checks.to_dict(orient="records")
+    suspects = [
+        by_id[r["batch_id"]]
+        for r in records
+        if int(r.get("duplicate", 0) or 0) > 0 and can_find_repeats(by_id[r["batch_id"]], kind)
+    ]
+    repeats = repeated_rows(suspects) if suspects else {}  # one parallel read for them all
+    for row in records:
         failed = {c for c in _CHECKS if int(row.get(c, 0) or 0) > 0}
         if row["batch_id"] in unknown_lsoa:
             failed.add("lsoa")
         if failed:
-            out.extend(locate_row_problems(by_id[row["batch_id"]], kind, failed, known))
+            src = by_id[row["batch_id"]]
+            found = repeats.get(src.sha256)
+            out.extend(locate_row_problems(src, kind, failed, known, found))
     if kind.name == "partner":  # a police.uk month may be empty; a partner file should not
         with_rows = set(rep.checks["batch_id"])
         out += [

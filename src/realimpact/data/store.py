@@ -200,7 +200,8 @@ class StagedKind:
     owners: tuple[tuple[str, str], ...]  # (file name, batch_id): which file holds which batch
     batches: tuple[tuple[str, str | None, str | None], ...]  # (batch_id, force, period)
     counts_sql: str | None = None  # SELECT producing rows of the count table
-    counts: Any = None  # or the rows themselves (a Polars or pandas frame, table's columns)
+    counts: Any = None  # or the rows themselves (a Polars or pandas frame, table's columns,
+    # in the order to store them: by LSOA code where there is one)
 
 
 @dataclass
@@ -327,8 +328,7 @@ def _swap_kind(
     con.unregister("_staged_batches")
     if st.counts is not None:
         con.register("_staged_counts", st.counts)
-        order = " ORDER BY lsoa" if st.kind in ("street", "outcomes") else ""  # zone maps
-        con.execute(f"INSERT INTO {table} SELECT * FROM _staged_counts{order}")
+        con.execute(f"INSERT INTO {table} SELECT * FROM _staged_counts")  # kept in its order
         con.unregister("_staged_counts")
     elif st.counts_sql is not None:
         con.execute(f"INSERT INTO {table} {st.counts_sql}")  # reads the staged Parquet

@@ -17,7 +17,7 @@ import difflib
 import io
 import math
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 
 from realimpact.data.formats import FileKind
@@ -28,10 +28,12 @@ __all__ = [
     "LAT_RANGE",
     "LON_RANGE",
     "apply_strict",
+    "can_find_repeats",
     "check_header",
     "encoding_problems",
     "locate_row_problems",
     "month_pattern",
+    "repeated_rows",
     "row_check_sql",
 ]
 
@@ -140,15 +142,18 @@ def locate_row_problems(
     kind: FileKind,
     checks: Iterable[str],
     known_lsoa: Callable[[str], bool] | None = None,
+    repeats: Sequence[tuple[int, int]] | None = None,
 ) -> list[Problem]:
     """Re-read one file with the ``csv`` module and locate the rows that failed ``checks``.
 
     At most 20 problems per check are listed, then one line saying how many more.
+    ``repeats`` gives the exact repeats already found (:func:`repeated_rows`), so that the
+    duplicate check needs no re-read.
     """
     wanted = set(checks)
     found: dict[str, list[Problem]] = {c: [] for c in wanted}
     extra: dict[str, int] = dict.fromkeys(wanted, 0)
-    for check, problem in _row_problems(src, kind, wanted, known_lsoa):
+    for check, problem in _row_problems(src, kind, wanted, known_lsoa, repeats):
         if len(found[check]) < _MAX_PER_CHECK:
             found[check].append(problem)
         else:
@@ -171,10 +176,16 @@ def _rows(src: SourceFile) -> Iterator[list[str]]:
 
 
 def _row_problems(
-    src: SourceFile, kind: FileKind, wanted: set[str], known: Callable[[str], bool] | None
+    src: SourceFile,
+    kind: FileKind,
+    wanted: set[str],
+    known: Callable[[str], bool] | None,
+    repeats: Sequence[tuple[int, int]] | None = None,
 ) -> Iterator[tuple[str, Problem]]:
-    if "duplicate" in wanted and src.rectangular and kind.name in {"street", "outcomes"}:
-        yield from _duplicates_by_polars(src)  # the usual case, without a csv-module re-read
+    if "duplicate" in wanted and repeats is None and can_find_repeats(src, kind):
+        repeats = repeated_rows([src]).get(src.sha256, [])
+    if "duplicate" in wanted and repeats is not None:  # no csv-module re-read for repeats
+        yield from (("duplicate", _repeat(src, row, first)) for row, first in repeats)
         wanted = wanted - {"duplicate"}
         if not wanted:
             return
@@ -220,43 +231,69 @@ def _row_problems(
     del idx
 
 
-def _duplicates_by_polars(src: SourceFile) -> Iterator[tuple[str, Problem]]:
-    """Exact repeats among rows with a Crime ID, as the ``csv`` loop below finds them.
+def can_find_repeats(src: SourceFile, kind: FileKind) -> bool:
+    """Whether :func:`repeated_rows` applies: a rectangular police.uk file with Crime IDs."""
+    names = _names(src.header)
+    return (
+        src.rectangular
+        and kind.name in {"street", "outcomes"}
+        and "Crime ID" in names
+        and len(set(names)) == len(names)
+    )
 
-    Only for files the byte screen found rectangular (no quotes, no blank lines), where
-    the reader's row number plus 2 is the spreadsheet row.
+
+def _names(header: Sequence[str]) -> list[str]:
+    return [h or f"column{i}" for i, h in enumerate(header)]
+
+
+def repeated_rows(sources: Sequence[SourceFile]) -> dict[str, list[tuple[int, int]]]:
+    """Exact repeats among rows with a Crime ID, in one parallel read of all ``sources``.
+
+    Returns ``{batch id: [(row, first row it repeats), ...]}`` in spreadsheet rows, as the
+    ``csv`` loop of :func:`locate_row_problems` finds them. Only for files the byte screen
+    found rectangular (no quotes, no blank lines: the reader's row number plus 2 is the
+    spreadsheet row); see :func:`can_find_repeats`.
     """
     import polars as pl
 
-    names = [h or f"column{i}" for i, h in enumerate(src.header)]
-    if len(set(names)) < len(names) or "Crime ID" not in names:
-        return
-    frame = pl.read_csv(
-        src.path,
-        schema=dict.fromkeys(names, pl.String),
-        has_header=True,
-        empty_string_is_null=False,
-        quote_char=None,
-    ).with_row_index("_row", offset=2)
-    repeated = (
-        frame.filter(pl.col("Crime ID") != "")
-        .group_by(names)
-        .agg(pl.col("_row").sort())
-        .filter(pl.col("_row").list.len() > 1)
-    )
-    found = sorted((row, rows[0]) for rows in repeated["_row"].to_list() for row in rows[1:])
-    for row, first in found:
-        yield (
-            "duplicate",
-            _p(
-                src,
-                row,
-                None,
-                "duplicate",
-                f"The row repeats row {first} exactly.",
-                "Remove the repeated row (or check the export).",
-            ),
+    out: dict[str, list[tuple[int, int]]] = {s.sha256: [] for s in sources}
+    by_header: dict[tuple[str, ...], list[SourceFile]] = {}
+    for s in sources:
+        by_header.setdefault(s.header, []).append(s)
+    for header, group in by_header.items():
+        names = _names(header)
+        ids = {str(s.path): s.sha256 for s in group}
+        frame = (
+            pl.scan_csv(
+                list(ids),
+                schema=dict.fromkeys(names, pl.String),
+                has_header=True,
+                empty_string_is_null=False,
+                quote_char=None,
+                include_file_paths="_file",
+            )
+            .with_columns(_row=pl.int_range(pl.len()).over("_file") + 2)
+            .filter(pl.col("Crime ID") != "")
+            .group_by(["_file", *names])
+            .agg(pl.col("_row").sort())
+            .filter(pl.col("_row").list.len() > 1)
+            .select("_file", "_row")
+            .collect()
         )
+        for path, rows in frame.iter_rows():
+            out[ids[path]].extend((row, rows[0]) for row in rows[1:])
+    return {k: sorted(v) for k, v in out.items()}
+
+
+def _repeat(src: SourceFile, row: int, first: int) -> Problem:
+    return _p(
+        src,
+        row,
+        None,
+        "duplicate",
+        f"The row repeats row {first} exactly.",
+        "Remove the repeated row (or check the export).",
+    )
 
 
 def _dup_key(kind: FileKind, rec: dict[str, str]) -> str | None:
