@@ -148,3 +148,22 @@ def test_series_table_shows_whole_counts_as_integers(tmp_path: Path) -> None:
     (row,) = [line for line in out.splitlines() if "2020-01" in line and "│" in line]
     records = row.split("│")[2].strip()
     assert records.isdigit(), row
+
+
+def test_import_keep_events_stores_every_row_as_parquet(tmp_path: Path) -> None:
+    import duckdb
+
+    from realimpact.data.store import events_glob
+    from realimpact.workspace import open_workspace
+
+    ws = str(tmp_path / "ws")
+    files = [str(p) for p in sorted(CITY.glob("2019-0[1-3]*"))]
+    code, out = _run("data", "import", *files, "--workspace", ws, "--keep-events", "--json")
+    assert code == 0, out
+    rows = json.loads(out)["rows"]
+    glob = events_glob(open_workspace(ws, create=False), "street")
+    stored = duckdb.sql(f"SELECT count(*) FROM read_parquet('{glob}')").fetchall()
+    assert stored == [(rows,)] and rows > 1000
+    plain = str(tmp_path / "plain")
+    assert _run("data", "import", *files, "--workspace", plain, "--json")[0] == 0
+    assert not (Path(plain) / "store" / "events" / "street").exists()

@@ -32,12 +32,22 @@ def import_cmd(
     paths: Annotated[list[Path], typer.Argument(help="CSV/CSV.GZ files, folders or zips.")],
     workspace: WorkspaceOpt = None,
     strict: Annotated[bool, typer.Option("--strict", help="Treat warnings as errors.")] = False,
+    keep_events: Annotated[
+        bool,
+        typer.Option(
+            "--keep-events",
+            help="Also keep every police.uk row (crime, outcome, search) as Parquet in the "
+            "store; slower. Series and evaluations need only the monthly counts.",
+        ),
+    ] = False,
     json_output: JsonOpt = False,
 ) -> None:
     """Import police.uk street/outcomes/stop-and-search files or partner CSVs, all or nothing.
 
     Files already stored (same bytes) are skipped; a newer release of a force-month
-    replaces the older one. Any error leaves the store exactly as it was.
+    replaces the older one. Any error leaves the store exactly as it was. The store
+    keeps monthly counts per LSOA and category and each file's provenance; add
+    --keep-events to keep the rows themselves.
 
     Example: realimpact data import ~/Downloads/2025-11.zip --workspace ./ws
     """
@@ -48,7 +58,7 @@ def import_cmd(
         def report(stage: str, done: int, total: int) -> None:
             bar.update(task, description=stage, completed=done, total=total)
 
-        result = import_paths(ws, paths, strict=strict, progress=report)
+        result = import_paths(ws, paths, strict=strict, keep_events=keep_events, progress=report)
     if json_output:
         emit_json(result)
         return

@@ -36,12 +36,15 @@ from realimpact.data.validation import LAT_RANGE, LON_RANGE, month_pattern
 if TYPE_CHECKING:
     from realimpact.data.staging import PlannedFile
 
-__all__ = ["CHUNK_BYTES", "CountReport", "count_kind"]
+__all__ = ["CHUNK_BYTES", "CountReport", "KindCounter", "count_kind"]
 
 CHUNK_BYTES = 64 << 20  # CSV bytes per Polars pass: bounds memory however much is imported
 _FILE = "__file"
-_DUP_KINDS = {"street", "outcomes"}  # kinds with a Crime ID (blank: legitimately repeats)
-_FINGERPRINT = ("longitude", "latitude", "location", "last_outcome", "outcome_type")
+# Street rows are one crime each, so an exact repeat (with a Crime ID; blank IDs, anti-social
+# behaviour, legitimately repeat) is a fault. Outcome rows carry no person: two suspects of
+# one crime given the same outcome are two identical rows, so outcomes are not screened.
+_DUP_KINDS = {"street"}
+_FINGERPRINT = ("longitude", "latitude", "location", "last_outcome")
 
 
 @dataclass(frozen=True)
@@ -66,56 +69,87 @@ def count_kind(
 ) -> CountReport:
     """Parse ``files`` (all police.uk files of ``kind``) once: counts and check counts.
 
-    Each chunk's groups are reduced at once to count rows and per-file check counts, so
-    memory holds one chunk's groups at a time (plus the count rows, as categoricals).
+    See :class:`KindCounter`, which this runs chunk by chunk.
     """
-    index = {str(f.src.path): i for i, f in enumerate(files)}
-    known = pl.Series("known", sorted(known_codes), dtype=pl.String) if known_codes else None
-    counts: list[pl.DataFrame] = []
-    checks: list[pl.DataFrame] = []
-    failed: list[str] = []
-
-    def reduce(part: pl.DataFrame) -> None:
-        part = part.with_columns(
-            pl.col(_FILE).replace_strict(index, return_dtype=pl.UInt32).alias("_idx")
-        ).drop(_FILE)
-        part, merges = _annotate(kind, part)
-        counts.append(_counts(kind, part, merges))
-        checks.append(_checks(part, known))
-
+    counter = KindCounter(kind, known_codes)
     for chunk in _chunks(files):
+        counter.add(chunk)
+    return counter.result()
+
+
+class KindCounter:
+    """Counts and checks of one kind, fed a chunk of files at a time (:meth:`add`).
+
+    The import feeds it while other files are still being hashed, so the byte pass and
+    the parse overlap. Each chunk's groups are reduced at once to count rows and per-file
+    check counts, so memory holds one chunk's groups at a time (plus the count rows, as
+    categoricals).
+    """
+
+    def __init__(self, kind: FileKind, known_codes: frozenset[str] | None = None) -> None:
+        self.kind = kind
+        self.files: list[PlannedFile] = []
+        self._index: dict[str, int] = {}
+        self._known = (
+            pl.Series("known", sorted(known_codes), dtype=pl.String) if known_codes else None
+        )
+        self._counts: list[pl.DataFrame] = []
+        self._checks: list[pl.DataFrame] = []
+        self._failed: list[str] = []
+
+    def add(self, chunk: list[PlannedFile]) -> None:
+        """Parse one chunk of files (about :data:`CHUNK_BYTES` of CSV)."""
+        for f in chunk:
+            self._index[str(f.src.path)] = len(self.files)
+            self.files.append(f)
         by_header: dict[tuple[str, ...], list[PlannedFile]] = {}
         for f in chunk:
             by_header.setdefault(f.src.header, []).append(f)
         for header, fs in by_header.items():
             blank = not all(f.src.rectangular for f in fs)  # only these may hold blank lines
-            part = _group(kind, header, [str(f.src.path) for f in fs], blank)
+            part = _group(self.kind, header, [str(f.src.path) for f in fs], blank)
             if part is not None:
-                reduce(part)
+                self._reduce(part)
                 continue
             for f in fs:  # find the files the reader cannot parse; keep the others
-                one = _group(kind, header, [str(f.src.path)], blank)
+                one = _group(self.kind, header, [str(f.src.path)], blank)
                 if one is None:
-                    failed.append(f.src.sha256)
+                    self._failed.append(f.src.sha256)
                 else:
-                    reduce(one)
-    meta = pl.DataFrame(
-        {
-            "_idx": range(len(files)),
-            "batch_id": [f.src.sha256 for f in files],
-            "force": [f.force for f in files],
-            "period": [f.period for f in files],
-            "rectangular": [f.src.rectangular for f in files],
-        },
-        schema={
-            "_idx": pl.UInt32,
-            "batch_id": pl.String,
-            "force": pl.Categorical,
-            "period": pl.Categorical,
-            "rectangular": pl.Boolean,
-        },
-    )
-    return CountReport(_count_rows(kind, counts, meta), _batch_checks(checks, meta), tuple(failed))
+                    self._reduce(one)
+
+    def _reduce(self, part: pl.DataFrame) -> None:
+        part = part.with_columns(
+            pl.col(_FILE).replace_strict(self._index, return_dtype=pl.UInt32).alias("_idx")
+        ).drop(_FILE)
+        part, merges = _annotate(self.kind, part)
+        self._counts.append(_counts(self.kind, part, merges))
+        self._checks.append(_checks(part, self._known))
+
+    def result(self) -> CountReport:
+        """The count rows and per-file checks of every file added."""
+        files = self.files
+        meta = pl.DataFrame(
+            {
+                "_idx": range(len(files)),
+                "batch_id": [f.src.sha256 for f in files],
+                "force": [f.force for f in files],
+                "period": [f.period for f in files],
+                "rectangular": [f.src.rectangular for f in files],
+            },
+            schema={
+                "_idx": pl.UInt32,
+                "batch_id": pl.String,
+                "force": pl.Categorical,
+                "period": pl.Categorical,
+                "rectangular": pl.Boolean,
+            },
+        )
+        return CountReport(
+            _count_rows(self.kind, self._counts, meta),
+            _batch_checks(self._checks, meta),
+            tuple(self._failed),
+        )
 
 
 def _chunks(files: list[PlannedFile]) -> list[list[PlannedFile]]:

@@ -30,7 +30,7 @@ import duckdb
 from realimpact.data import counting, staging, store
 from realimpact.data.formats import KINDS, FileKind, force_slug, kind_from_header, parse_file_name
 from realimpact.data.geography import known_lsoa_codes
-from realimpact.data.sources import SourceFile, discover, scan
+from realimpact.data.sources import SourceFile, discover, scan_iter
 from realimpact.data.validation import (
     apply_strict,
     can_find_repeats,
@@ -153,12 +153,23 @@ def _run(
     tmp: Path,
 ) -> ImportResult:
     found = discover(paths, tmp)
-    report("Reading files", 0, len(found))
-    sources = scan(found, tmp)
-    report("Reading files", len(found), len(found))
     problems: list[Problem] = []
-    planned, outcomes = _plan(workspace, sources, problems)
-    staged = _stage_all(workspace, planned, problems, tmp, report)
+    planner = _Planner(workspace, problems)
+    counters = _Counters()
+    unreadable: list[Problem] = []
+    report("Reading and checking files", 0, len(found))
+    # files are hashed in background threads while Polars parses the chunks already planned
+    for i, item in enumerate(scan_iter(found, tmp), start=1):
+        if isinstance(item, Problem):
+            unreadable.append(item)
+        elif (planned := planner.add(item)) is not None and planned.kind != "partner":
+            counters.add(planned.kind, planned.file)
+        report("Reading and checking files", i, len(found))
+    planner.close()
+    if unreadable:
+        raise ImportValidationError("Some inputs cannot be read; nothing was imported.", unreadable)
+    counted = counters.finish()
+    staged = _stage_all(planner.planned, counted, problems, tmp, report)
     problems = apply_strict(problems, strict)
     errors = [p for p in problems if p.severity == "error"]
     if errors:
@@ -169,55 +180,108 @@ def _run(
         )
     if keep_events:
         report("Writing event rows", 0, 1)
-        staged = _with_events(planned, staged, tmp)
+        staged = _with_events(planner.planned, staged, tmp)
     report("Saving", 0, 1)
-    batches, replaces, done = _batches(workspace, planned, staged, problems)
+    batches, replaces, done = _batches(workspace, planner.planned, staged, problems)
     if batches:  # nothing new: the store is not even opened for writing
         store.commit(workspace, [s.staged for s in staged.values()], batches, replaces)
     report("Saving", 1, 1)
-    return ImportResult(tuple(outcomes + done), tuple(problems))
+    return ImportResult(tuple(planner.outcomes + done), tuple(problems))
 
 
-def _plan(
-    workspace: Workspace, sources: list[SourceFile], problems: list[Problem]
-) -> tuple[dict[str, list[staging.PlannedFile]], list[FileOutcome]]:
-    known = store.known_batches(workspace)
-    planned: dict[str, list[staging.PlannedFile]] = {}
-    outcomes: list[FileOutcome] = []
-    seen: dict[str, str] = {}
-    claimed: dict[tuple[str, str | None, str | None], str] = {}
-    con = duckdb.connect()
-    for src in sources:
+@dataclass(frozen=True)
+class _Planned:
+    kind: str
+    file: staging.PlannedFile
+
+
+class _Counters:
+    """One :class:`~realimpact.data.counting.KindCounter` per police.uk kind, fed in chunks."""
+
+    def __init__(self) -> None:
+        self._counters: dict[str, counting.KindCounter] = {}
+        self._pending: dict[str, list[staging.PlannedFile]] = {}
+        self._size: dict[str, int] = {}
+
+    def add(self, kind: str, file: staging.PlannedFile) -> None:
+        pending = self._pending.setdefault(kind, [])
+        if pending and self._size[kind] + file.src.size > counting.CHUNK_BYTES:
+            self._flush(kind)
+            pending = self._pending[kind]
+        pending.append(file)
+        self._size[kind] = self._size.get(kind, 0) + file.src.size
+
+    def _flush(self, kind: str) -> None:
+        if kind not in self._counters:
+            self._counters[kind] = counting.KindCounter(KINDS[kind], known_lsoa_codes())
+        self._counters[kind].add(self._pending[kind])
+        self._pending[kind], self._size[kind] = [], 0
+
+    def finish(self) -> dict[str, counting.CountReport]:
+        for kind, pending in self._pending.items():
+            if pending:
+                self._flush(kind)
+        return {kind: c.result() for kind, c in self._counters.items()}
+
+
+class _Planner:
+    """Decides, file by file in input order, what each scanned file becomes.
+
+    Unknown kinds and header errors are problems; files already in the store (same
+    bytes) or repeated in this import are skipped; a second file for a force-month
+    already claimed in this import is a warning and is not imported.
+    """
+
+    def __init__(self, workspace: Workspace, problems: list[Problem]) -> None:
+        self.known = store.known_batches(workspace)
+        self.problems = problems
+        self.planned: dict[str, list[staging.PlannedFile]] = {}
+        self.outcomes: list[FileOutcome] = []
+        self._seen: dict[str, str] = {}
+        self._claimed: dict[tuple[str, str | None, str | None], str] = {}
+        self._con: duckdb.DuckDBPyConnection | None = None
+
+    def add(self, src: SourceFile) -> _Planned | None:
         kind = kind_from_header(list(src.header), src.name)
         if kind is None:
-            problems.append(_unknown_kind(src))
-            continue
+            self.problems.append(_unknown_kind(src))
+            return None
         header_problems = check_header(src, kind) + encoding_problems(src)
-        if src.sha256 in known or src.sha256 in seen:
+        if src.sha256 in self.known or src.sha256 in self._seen:
             note = (
                 "already in the store"
-                if src.sha256 in known
-                else f"same bytes as {seen[src.sha256]}"
+                if src.sha256 in self.known
+                else f"same bytes as {self._seen[src.sha256]}"
             )
-            outcomes.append(
+            self.outcomes.append(
                 FileOutcome(src.name, kind.name, None, None, 0, "skipped", src.sha256, note)
             )
-            continue
-        seen[src.sha256] = src.name
-        problems.extend(header_problems)
+            return None
+        self._seen[src.sha256] = src.name
+        self.problems.extend(header_problems)
         if any(p.severity == "error" for p in header_problems):
-            continue
-        force, period = _force_period(con, src, kind, problems)
+            return None
+        force, period = _force_period(self._connection, src, kind, self.problems)
         if kind.name != "partner" and (force is None or period is None):
-            continue
+            return None
         key = (kind.name, force, period)
-        if kind.name != "partner" and key in claimed:
-            problems.append(_same_partition(src, claimed[key], force, period))
-            continue
-        claimed[key] = src.name
-        planned.setdefault(kind.name, []).append(staging.PlannedFile(src, force, period))
-    con.close()
-    return planned, outcomes
+        if kind.name != "partner" and key in self._claimed:
+            self.problems.append(_same_partition(src, self._claimed[key], force, period))
+            return None
+        self._claimed[key] = src.name
+        planned = staging.PlannedFile(src, force, period)
+        self.planned.setdefault(kind.name, []).append(planned)
+        return _Planned(kind.name, planned)
+
+    @property
+    def _connection(self) -> duckdb.DuckDBPyConnection:
+        if self._con is None:  # only for police.uk files named otherwise than police.uk does
+            self._con = duckdb.connect()
+        return self._con
+
+    def close(self) -> None:
+        if self._con is not None:
+            self._con.close()
 
 
 def _force_period(
@@ -272,38 +336,37 @@ class _Staged:
 
 
 def _stage_all(
-    workspace: Workspace,
     planned: dict[str, list[staging.PlannedFile]],
+    counted: dict[str, counting.CountReport],
     problems: list[Problem],
     tmp: Path,
     report: ProgressFn,
 ) -> dict[str, _Staged]:
     out: dict[str, _Staged] = {}
     known = _known_lsoa()
-    con = duckdb.connect()
-    for i, (kind_name, files) in enumerate(sorted(planned.items())):
-        report("Parsing and checking", i, len(planned))
+    for kind_name, files in sorted(planned.items()):
         kind = KINDS[kind_name]
-        if kind_name != "partner":  # police.uk: one Polars pass, counts and checks
-            counted = counting.count_kind(kind, files, known_lsoa_codes())
-            failed = set(counted.failed)
+        if kind_name != "partner":  # police.uk: counted while the files were read
+            rep = counted[kind_name]
+            failed = set(rep.failed)
             problems.extend(
                 _locate_parse_failure([f for f in files if f.src.sha256 in failed], kind, None)
             )
             batches = tuple((f.src.sha256, f.force, f.period) for f in files)
-            staged = store.StagedKind(kind_name, None, (), batches, counts=counted.counts)
-            out[kind_name] = _Staged(staged, counted.checks)
-            problems.extend(_row_problems(counted, files, kind, known))
+            staged = store.StagedKind(kind_name, None, (), batches, counts=rep.counts)
+            out[kind_name] = _Staged(staged, rep.checks)
+            problems.extend(_row_problems(rep, files, kind, known))
             continue
-        try:
-            rep = staging.stage_kind(con, kind, files, tmp / "staged" / kind_name)
-        except (duckdb.InvalidInputException, duckdb.ConversionException) as exc:
-            problems.extend(_locate_parse_failure(files, kind, exc))
-            continue
-        out[kind_name] = _Staged(rep.staged, rep.checks)
-        problems.extend(_row_problems(rep, files, kind, known))
-    report("Parsing and checking", len(planned), len(planned))
-    con.close()
+        report("Parsing and checking partner files", 0, 1)
+        with duckdb.connect() as con:
+            try:
+                part = staging.stage_kind(con, kind, files, tmp / "staged" / kind_name)
+            except (duckdb.InvalidInputException, duckdb.ConversionException) as exc:
+                problems.extend(_locate_parse_failure(files, kind, exc))
+                continue
+        out[kind_name] = _Staged(part.staged, part.checks)
+        problems.extend(_row_problems(part, files, kind, known))
+        report("Parsing and checking partner files", 1, 1)
     return out
 
 

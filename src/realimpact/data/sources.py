@@ -27,7 +27,7 @@ import numpy as np
 
 from realimpact.exceptions import ImportValidationError, Problem
 
-__all__ = ["SourceFile", "discover", "scan"]
+__all__ = ["SourceFile", "discover", "scan", "scan_iter"]
 
 _CHUNK = 1 << 22
 _CSV_SUFFIXES = (".csv", ".csv.gz")
@@ -138,12 +138,23 @@ def scan(files: list[tuple[Path, str]], tmp_dir: Path, threads: int = 2) -> list
     Raises :class:`ImportValidationError` listing every file that cannot be read (a
     truncated or mislabelled ``.gz``, a file without read permission).
     """
-    with ThreadPoolExecutor(max_workers=max(1, threads)) as pool:
-        results = list(pool.map(lambda f: _scan_or_problem(f[0], f[1], tmp_dir), files))
+    results = list(scan_iter(files, tmp_dir, threads))
     problems = [r for r in results if isinstance(r, Problem)]
     if problems:
         raise ImportValidationError("Some inputs cannot be read; nothing was imported.", problems)
     return [r for r in results if isinstance(r, SourceFile)]
+
+
+def scan_iter(
+    files: list[tuple[Path, str]], tmp_dir: Path, threads: int = 2
+) -> Iterator[SourceFile | Problem]:
+    """:func:`scan` as it goes: each file's result (or the problem reading it), in order.
+
+    The files are read in ``threads`` background threads (hashing releases the GIL), so
+    a caller can work on the first files while later ones are read.
+    """
+    with ThreadPoolExecutor(max_workers=max(1, threads)) as pool:
+        yield from pool.map(lambda f: _scan_or_problem(f[0], f[1], tmp_dir), files)
 
 
 def _scan_or_problem(path: Path, name: str, tmp_dir: Path) -> SourceFile | Problem:

@@ -236,7 +236,7 @@ def can_find_repeats(src: SourceFile, kind: FileKind) -> bool:
     names = _names(src.header)
     return (
         src.rectangular
-        and kind.name in {"street", "outcomes"}
+        and kind.name == "street"
         and "Crime ID" in names
         and len(set(names)) == len(names)
     )
@@ -297,7 +297,7 @@ def _repeat(src: SourceFile, row: int, first: int) -> Problem:
 
 
 def _dup_key(kind: FileKind, rec: dict[str, str]) -> str | None:
-    if kind.name in {"street", "outcomes"}:
+    if kind.name == "street":  # outcomes: identical rows for two suspects are real
         return rec.get("Crime ID") or None  # blank IDs (ASB) legitimately repeat
     return "row" if kind.name == "partner" else None
 
