@@ -9,7 +9,7 @@ single group-by per chunk on ``(file, month, LSOA, category)`` yields at the sam
 * the row checks, as counts per file: unreadable months, coordinates outside the UK
   (coordinates are parsed as numbers by the reader; a value that is not a number sends
   the chunk to a slower path that reads them as text), and a screen for exact duplicate
-  rows (a repeated fingerprint of Crime ID, coordinates, location and outcome within a
+  rows (a repeated fingerprint of Crime ID, coordinates and last outcome within a
   group; blank Crime IDs, anti-social behaviour, legitimately repeat);
 * the distinct LSOA codes of each file, for the unknown-code check.
 
@@ -44,7 +44,7 @@ _FILE = "__file"
 # behaviour, legitimately repeat) is a fault. Outcome rows carry no person: two suspects of
 # one crime given the same outcome are two identical rows, so outcomes are not screened.
 _DUP_KINDS = {"street"}
-_FINGERPRINT = ("longitude", "latitude", "location", "last_outcome")
+_FINGERPRINT = ("longitude", "latitude", "last_outcome")
 
 
 @dataclass(frozen=True)

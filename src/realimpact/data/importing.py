@@ -261,7 +261,7 @@ class _Planner:
         self.problems.extend(header_problems)
         if any(p.severity == "error" for p in header_problems):
             return None
-        force, period = _force_period(self._connection, src, kind, self.problems)
+        force, period = _force_period(lambda: self._connection, src, kind, self.problems)
         if kind.name != "partner" and (force is None or period is None):
             return None
         key = (kind.name, force, period)
@@ -285,14 +285,17 @@ class _Planner:
 
 
 def _force_period(
-    con: duckdb.DuckDBPyConnection, src: SourceFile, kind: FileKind, problems: list[Problem]
+    connection: Callable[[], duckdb.DuckDBPyConnection],
+    src: SourceFile,
+    kind: FileKind,
+    problems: list[Problem],
 ) -> tuple[str | None, str | None]:
     if kind.name == "partner":
         return None, None
     parsed = parse_file_name(src.name)
     if parsed:
         return parsed[1], parsed[0]
-    months, forces = staging.content_force_month(con, src)
+    months, forces = staging.content_force_month(connection(), src)
     if len(months) == 1 and len(forces) <= 1:
         force = force_slug(next(iter(forces))) if forces else "unknown"
         return force, next(iter(months))
