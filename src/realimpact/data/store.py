@@ -169,6 +169,8 @@ def release_readers() -> None:
 
 def known_batches(workspace: Workspace) -> dict[str, str]:
     """``{batch_id: status}`` of every batch ever imported (reads only)."""
+    if not catalogue_path(workspace).exists():
+        return {}
     with connect(workspace) as con:
         return dict(con.execute("SELECT batch_id, status FROM batches").fetchall())
 
@@ -363,6 +365,8 @@ def _record_batches(
 
 def current_partitions(workspace: Workspace) -> dict[tuple[str, str, str], str]:
     """``{(kind, force, period): batch_id}`` of the current police.uk batches."""
+    if not catalogue_path(workspace).exists():
+        return {}
     with connect(workspace) as con:
         rows = con.execute(
             "SELECT kind, force, period, batch_id FROM batches "
