@@ -11,7 +11,7 @@ single group-by per chunk on ``(file, month, LSOA, category)`` yields at the sam
   the chunk to a slower path that reads them as text), and a screen for exact duplicate
   rows (a repeated fingerprint of Crime ID, coordinates and last outcome within a
   group; blank Crime IDs, anti-social behaviour, legitimately repeat);
-* the distinct LSOA codes of each file, for the unknown-code check.
+* the rows of each file whose LSOA code is unknown (codes looked up once per chunk).
 
 Ragged rows are screened in the byte pass (:mod:`realimpact.data.sources`). A screen
 only says which files to look at: files it flags are re-read with Python's ``csv``
@@ -25,16 +25,13 @@ event layer (``keep_events``).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import pandas as pd
 import polars as pl
 
 from realimpact.data.formats import FileKind
-from realimpact.data.validation import LAT_RANGE, LON_RANGE, month_pattern
-
-if TYPE_CHECKING:
-    from realimpact.data.staging import PlannedFile
+from realimpact.data.staging import PlannedFile, chunk_files
+from realimpact.data.validation import LAT_RANGE, LON_RANGE, column_names, month_pattern
 
 __all__ = ["CHUNK_BYTES", "CountReport", "KindCounter", "count_kind"]
 
@@ -72,7 +69,7 @@ def count_kind(
     See :class:`KindCounter`, which this runs chunk by chunk.
     """
     counter = KindCounter(kind, known_codes)
-    for chunk in _chunks(files):
+    for chunk in chunk_files(files, CHUNK_BYTES):
         counter.add(chunk)
     return counter.result()
 
@@ -152,18 +149,6 @@ class KindCounter:
         )
 
 
-def _chunks(files: list[PlannedFile]) -> list[list[PlannedFile]]:
-    out: list[list[PlannedFile]] = [[]]
-    size = 0
-    for f in files:
-        if out[-1] and size + f.src.size > CHUNK_BYTES:
-            out.append([])
-            size = 0
-        out[-1].append(f)
-        size += f.src.size
-    return out
-
-
 def _keys(kind: FileKind) -> list[str]:
     lsoa = ["lsoa"] if "lsoa" in dict(kind.columns).values() else []
     return [kind.store_name(kind.month_column), *lsoa, *kind.count_by]
@@ -185,18 +170,10 @@ def _group(
     return None
 
 
-def _names(header: tuple[str, ...]) -> list[str]:
-    names: list[str] = []
-    for i, h in enumerate(header):
-        name = h or f"column{i}"
-        names.append(name if name not in names else f"{name}_{i}")
-    return names
-
-
 def _group_once(
     kind: FileKind, header: tuple[str, ...], paths: list[str], typed: bool, blank_lines: bool
 ) -> pl.DataFrame:
-    names = _names(header)
+    names = column_names(header)
     to_store = dict(kind.columns)
     coords = {h for h in names if to_store.get(h) in {"latitude", "longitude"}}
     numeric = typed and len(coords) == 2

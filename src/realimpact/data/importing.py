@@ -1,13 +1,17 @@
 """Import police.uk and partner CSV files into a workspace's observation store.
 
-Method: (1) expand the inputs (files, folders, zips); (2) one byte pass per file gives
-its SHA-256, encoding and header; (3) the kind is read from the header, force and month
-from the police.uk file name (else from the content); (4) files already in the store
-(same hash) are skipped; (5) the rest are parsed once by DuckDB into staged Parquet
-outside the store, with row checks computed in the same scan; (6) every problem is
-collected and, if any is an error (or a warning under ``strict``), nothing is written and
-:class:`~realimpact.exceptions.ImportValidationError` lists them all; (7) otherwise the
-staged partitions are swapped in and the catalogue updated in one transaction.
+Method: (1) expand the inputs (files, folders, zips); (2) one byte pass per file, in
+background threads, gives its SHA-256, encoding, header and a ragged-row screen; (3) as
+each file comes, the kind is read from the header, force and month from the police.uk
+file name (else from the content), and files already in the store (same hash) are
+skipped; (4) police.uk files are parsed by Polars in chunks of about 64 MB as soon as a
+chunk is ready, giving the monthly count rows and every row check in one pass
+(:mod:`realimpact.data.counting`); partner files are parsed once by DuckDB into staged
+Parquet (:mod:`realimpact.data.staging`); (5) files where a check fired are re-read to
+locate the rows; every problem is collected and, if any is an error (or a warning under
+``strict``), nothing is written and :class:`~realimpact.exceptions.ImportValidationError`
+lists them all; (6) otherwise the count rows (and any staged Parquet) are swapped in and
+the catalogue updated in one transaction.
 
 Assumptions: police.uk files hold one force and one month each (as data.police.uk
 publishes them); a different file for a force-month already stored is a newer release and
@@ -29,7 +33,7 @@ import duckdb
 
 from realimpact.data import counting, staging, store
 from realimpact.data.formats import KINDS, FileKind, force_slug, kind_from_header, parse_file_name
-from realimpact.data.geography import known_lsoa_codes
+from realimpact.data.geography import known_lsoa, known_lsoa_codes
 from realimpact.data.sources import SourceFile, discover, scan_iter
 from realimpact.data.validation import (
     apply_strict,
@@ -159,13 +163,15 @@ def _run(
     unreadable: list[Problem] = []
     report("Reading and checking files", 0, len(found))
     # files are hashed in background threads while Polars parses the chunks already planned
-    for i, item in enumerate(scan_iter(found, tmp), start=1):
-        if isinstance(item, Problem):
-            unreadable.append(item)
-        elif (planned := planner.add(item)) is not None and planned.kind != "partner":
-            counters.add(planned.kind, planned.file)
-        report("Reading and checking files", i, len(found))
-    planner.close()
+    try:
+        for i, item in enumerate(scan_iter(found, tmp), start=1):
+            if isinstance(item, Problem):
+                unreadable.append(item)
+            elif (planned := planner.add(item)) is not None and planned.kind != "partner":
+                counters.add(planned.kind, planned.file)
+            report("Reading and checking files", i, len(found))
+    finally:
+        planner.close()
     if unreadable:
         raise ImportValidationError("Some inputs cannot be read; nothing was imported.", unreadable)
     counted = counters.finish()
@@ -346,7 +352,7 @@ def _stage_all(
     report: ProgressFn,
 ) -> dict[str, _Staged]:
     out: dict[str, _Staged] = {}
-    known = _known_lsoa()
+    known = known_lsoa
     for kind_name, files in sorted(planned.items()):
         kind = KINDS[kind_name]
         if kind_name != "partner":  # police.uk: counted while the files were read
@@ -456,12 +462,6 @@ def _row_problems(
             if bid not in with_rows
         ]
     return out
-
-
-def _known_lsoa() -> Callable[[str], bool]:
-    from realimpact.data.geography import known_lsoa
-
-    return known_lsoa
 
 
 def _batches(

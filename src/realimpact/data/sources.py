@@ -51,10 +51,6 @@ class SourceFile:
     first_bad_byte_line: int | None = None  # spreadsheet row of the first non-UTF-8 byte
     rectangular: bool = False  # no quotes, and every line has as many fields as the header
 
-    @property
-    def batch_id(self) -> str:
-        return self.sha256
-
 
 def discover(paths: Iterable[str | os.PathLike[str]], tmp_dir: Path) -> list[tuple[Path, str]]:
     """Expand files, folders (recursively) and zip archives into ``(path, display name)``.

@@ -28,7 +28,7 @@ from realimpact.data.sources import SourceFile
 from realimpact.data.store import StagedKind
 from realimpact.data.validation import row_check_sql
 
-__all__ = ["PlannedFile", "StageReport", "stage_kind", "write_events"]
+__all__ = ["PlannedFile", "StageReport", "chunk_files", "stage_kind", "write_events"]
 
 CHECK_BITS = {"month": 1, "coordinates": 2, "value": 4, "place": 8, "measure": 16}
 
@@ -80,11 +80,12 @@ def _month_key(kind: FileKind) -> str:
 CHUNK_BYTES = 128 << 20  # CSV bytes per staged Parquet file: bounds memory and file size
 
 
-def _chunks(files: list[PlannedFile]) -> list[list[PlannedFile]]:
+def chunk_files(files: list[PlannedFile], limit: int = CHUNK_BYTES) -> list[list[PlannedFile]]:
+    """``files`` in order, cut into runs of at most ``limit`` bytes (a bigger file alone)."""
     out: list[list[PlannedFile]] = [[]]
     size = 0
     for f in files:
-        if out[-1] and size + f.src.size > CHUNK_BYTES:
+        if out[-1] and size + f.src.size > limit:
             out.append([])
             size = 0
         out[-1].append(f)
@@ -153,7 +154,7 @@ def _write(
     )
     checks = row_check_sql(kind, set().union(*(set(f.src.header) for f in files)))
     owners: list[tuple[str, str]] = []
-    for chunk in _chunks(files):
+    for chunk in chunk_files(files):
         name = f"part-{uuid.uuid4().hex[:16]}.parquet"
         con.execute(
             f"COPY ({_select_sql(kind, chunk, checks)}) TO {_lit(str(out / name))} "

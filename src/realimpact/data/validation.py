@@ -30,6 +30,7 @@ __all__ = [
     "apply_strict",
     "can_find_repeats",
     "check_header",
+    "column_names",
     "encoding_problems",
     "locate_row_problems",
     "month_pattern",
@@ -233,17 +234,17 @@ def _row_problems(
 
 def can_find_repeats(src: SourceFile, kind: FileKind) -> bool:
     """Whether :func:`repeated_rows` applies: a rectangular police.uk file with Crime IDs."""
-    names = _names(src.header)
-    return (
-        src.rectangular
-        and kind.name == "street"
-        and "Crime ID" in names
-        and len(set(names)) == len(names)
-    )
+    names = column_names(src.header)
+    return src.rectangular and kind.name == "street" and "Crime ID" in names
 
 
-def _names(header: Sequence[str]) -> list[str]:
-    return [h or f"column{i}" for i, h in enumerate(header)]
+def column_names(header: Sequence[str]) -> list[str]:
+    """Reader column names for a header: blanks named ``column<i>``, repeats suffixed."""
+    names: list[str] = []
+    for i, h in enumerate(header):
+        name = h or f"column{i}"
+        names.append(name if name not in names else f"{name}_{i}")
+    return names
 
 
 def repeated_rows(sources: Sequence[SourceFile]) -> dict[str, list[tuple[int, int]]]:
@@ -261,7 +262,7 @@ def repeated_rows(sources: Sequence[SourceFile]) -> dict[str, list[tuple[int, in
     for s in sources:
         by_header.setdefault(s.header, []).append(s)
     for header, group in by_header.items():
-        names = _names(header)
+        names = column_names(header)
         ids = {str(s.path): s.sha256 for s in group}
         frame = (
             pl.scan_csv(
