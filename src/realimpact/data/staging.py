@@ -112,7 +112,7 @@ def stage_kind(
         check_frames.append(_check_counts(con, kind, scan, checks))
         lsoa_frames.append(_lsoas(con, kind, scan))
 
-    owners = _write(con, kind, files, out, on_chunk)
+    owners = _write(con, kind, files, out, checks, on_chunk)
     if kind.name == "partner":
         _map_points(con, out)
     batches = tuple((f.src.sha256, f.force, f.period) for f in files)
@@ -132,7 +132,8 @@ def write_events(
     Returns ``(file name, batch_id)`` pairs. Used when an import keeps event rows; the
     checks and counts come from :mod:`realimpact.data.counting`.
     """
-    return _write(con, kind, files, out, lambda name: None)
+    checks = row_check_sql(kind, set().union(*(set(f.src.header) for f in files)))
+    return _write(con, kind, files, out, checks, lambda name: None)
 
 
 def _write(
@@ -140,6 +141,7 @@ def _write(
     kind: FileKind,
     files: list[PlannedFile],
     out: Path,
+    checks: dict[str, str],
     on_chunk: Callable[[str], None],
 ) -> tuple[tuple[str, str], ...]:
     out.mkdir(parents=True, exist_ok=True)
@@ -152,7 +154,6 @@ def _write(
         "INSERT INTO _files VALUES (?, ?, ?, ?)",
         [[str(f.src.path), f.src.sha256, f.force, f.period] for f in files],
     )
-    checks = row_check_sql(kind, set().union(*(set(f.src.header) for f in files)))
     owners: list[tuple[str, str]] = []
     for chunk in chunk_files(files):
         name = f"part-{uuid.uuid4().hex[:16]}.parquet"
